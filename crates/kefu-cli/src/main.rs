@@ -1,0 +1,2 @@
+//! The `kefu` command-line tool.
+fn main() {}

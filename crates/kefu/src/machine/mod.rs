@@ -1,0 +1,1 @@
+//! The `machine` module (being written).

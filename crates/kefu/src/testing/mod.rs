@@ -1,0 +1,1 @@
+//! The `testing` module (being written).
