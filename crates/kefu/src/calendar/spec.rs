@@ -1,0 +1,224 @@
+//! The serialisable shape of a calendar, as written in TOML or JSON, and its validation.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use super::MAX_HOLIDAY_DAYS;
+use super::error::DefinitionError;
+use super::hours::{DayHours, OpeningInterval};
+
+/// A calendar as written in a file: the input to [`Calendar::new`](super::Calendar::new).
+///
+/// ```toml
+/// name = "Shanghai service desk"      # optional
+/// time_zone = "Asia/Shanghai"         # IANA name
+/// [week]                              # days left out are closed
+/// mon = ["09:00-12:00", "13:30-18:00"]
+/// sat = []
+/// [[holidays]]                        # closed dates; `to` defaults to `from`
+/// from = "2026-10-01"
+/// to = "2026-10-07"
+/// name = "National Day"
+/// [[workdays]]                        # make-up working days (调休) with their own hours
+/// date = "2026-10-10"
+/// hours = ["09:00-12:00", "13:30-18:00"]
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarSpec {
+    /// A name for messages and for referring to the calendar from policies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The IANA time zone whose wall clock the hours are written in.
+    pub time_zone: String,
+    /// Weekly opening hours.
+    #[serde(default)]
+    pub week: WeekSpec,
+    /// Closed dates and date ranges.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub holidays: Vec<HolidaySpec>,
+    /// Make-up working days: open although the week says closed (or open with other hours).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub workdays: Vec<WorkdaySpec>,
+}
+
+/// Opening hours per weekday; a missing day is closed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)] // the fields are the weekdays
+pub struct WeekSpec {
+    #[serde(default)]
+    pub mon: Vec<OpeningInterval>,
+    #[serde(default)]
+    pub tue: Vec<OpeningInterval>,
+    #[serde(default)]
+    pub wed: Vec<OpeningInterval>,
+    #[serde(default)]
+    pub thu: Vec<OpeningInterval>,
+    #[serde(default)]
+    pub fri: Vec<OpeningInterval>,
+    #[serde(default)]
+    pub sat: Vec<OpeningInterval>,
+    #[serde(default)]
+    pub sun: Vec<OpeningInterval>,
+}
+
+impl WeekSpec {
+    /// The same hours on Monday to Friday, closed at the weekend.
+    pub fn weekdays(hours: &[OpeningInterval]) -> Self {
+        Self {
+            mon: hours.to_vec(),
+            tue: hours.to_vec(),
+            wed: hours.to_vec(),
+            thu: hours.to_vec(),
+            fri: hours.to_vec(),
+            ..Self::default()
+        }
+    }
+
+    /// The same hours every day of the week.
+    pub fn every_day(hours: &[OpeningInterval]) -> Self {
+        Self { sat: hours.to_vec(), sun: hours.to_vec(), ..Self::weekdays(hours) }
+    }
+
+    /// The days in Monday-first order, with their field names.
+    pub(crate) fn days(&self) -> [(&'static str, &[OpeningInterval]); 7] {
+        [
+            ("mon", &self.mon),
+            ("tue", &self.tue),
+            ("wed", &self.wed),
+            ("thu", &self.thu),
+            ("fri", &self.fri),
+            ("sat", &self.sat),
+            ("sun", &self.sun),
+        ]
+    }
+}
+
+/// A closed date, or an inclusive range of closed dates.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HolidaySpec {
+    /// First closed date.
+    pub from: NaiveDate,
+    /// Last closed date (inclusive); defaults to `from`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<NaiveDate>,
+    /// What the holiday is called.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// A make-up working day (调休): a date that is open with the given hours, whatever the week says.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkdaySpec {
+    /// The date.
+    pub date: NaiveDate,
+    /// Its opening hours (at least one interval).
+    pub hours: Vec<OpeningInterval>,
+    /// Why it is a working day, e.g. `"make-up day for National Day"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// Days since 1970-01-01 (negative before).
+pub(crate) type DayNumber = i32;
+
+/// 1970-01-01 counted from 0001-01-01 (`NaiveDate::num_days_from_ce`).
+const EPOCH_DAYS_FROM_CE: i32 = 719_163;
+
+pub(crate) fn day_number(date: NaiveDate) -> DayNumber {
+    date.num_days_from_ce() - EPOCH_DAYS_FROM_CE
+}
+
+/// Monday = 0 … Sunday = 6. 1970-01-01 was a Thursday.
+pub(crate) fn weekday_index(day: DayNumber) -> usize {
+    (day + 3).rem_euclid(7) as usize
+}
+
+/// A validated schedule: the week and the dated exceptions, sorted by day.
+#[derive(Clone, Debug)]
+pub(crate) struct Schedule {
+    pub(crate) week: [DayHours; 7],
+    /// Dates whose hours differ from the week: holidays (closed) and make-up working days.
+    pub(crate) exceptions: Vec<(DayNumber, DayHours)>,
+}
+
+impl Schedule {
+    pub(crate) fn hours_on(&self, day: DayNumber) -> &DayHours {
+        match self.exceptions.binary_search_by_key(&day, |(d, _)| *d) {
+            Ok(i) => &self.exceptions[i].1,
+            Err(_) => &self.week[weekday_index(day)],
+        }
+    }
+}
+
+fn check_year(field: impl FnOnce() -> String, date: NaiveDate) -> Result<(), DefinitionError> {
+    if super::SUPPORTED_YEARS.contains(&date.year()) {
+        Ok(())
+    } else {
+        Err(DefinitionError::DateOutOfRange { field: field(), date })
+    }
+}
+
+fn day_hours(field: impl FnOnce() -> String, intervals: &[OpeningInterval]) -> Result<DayHours, DefinitionError> {
+    DayHours::new(intervals.to_vec()).map_err(|(first, second)| DefinitionError::OverlappingHours {
+        field: field(),
+        first,
+        second,
+    })
+}
+
+impl CalendarSpec {
+    /// Checks everything but the time zone and builds the schedule.
+    pub(crate) fn schedule(&self) -> Result<Schedule, DefinitionError> {
+        let days = self.week.days();
+        let mut week: [DayHours; 7] = Default::default();
+        for (slot, (field, hours)) in week.iter_mut().zip(days) {
+            *slot = day_hours(|| format!("week.{field}"), hours)?;
+        }
+
+        // Holidays as (day, index of the declaring entry), so that conflicts can name both entries.
+        let mut closed: Vec<(DayNumber, usize)> = Vec::new();
+        for (index, h) in self.holidays.iter().enumerate() {
+            let to = h.to.unwrap_or(h.from);
+            check_year(|| format!("holidays[{index}].from"), h.from)?;
+            check_year(|| format!("holidays[{index}].to"), to)?;
+            if to < h.from {
+                return Err(DefinitionError::HolidayEndsBeforeStart { index, from: h.from, to });
+            }
+            let (a, b) = (day_number(h.from), day_number(to));
+            if b - a >= MAX_HOLIDAY_DAYS {
+                return Err(DefinitionError::HolidayTooLong { index, from: h.from, to });
+            }
+            closed.extend((a..=b).map(|d| (d, index)));
+        }
+        // Overlapping holiday ranges are harmless: the first declaration is kept.
+        closed.sort_by_key(|&(d, i)| (d, i));
+        closed.dedup_by_key(|(d, _)| *d);
+
+        let mut open: Vec<(DayNumber, usize, DayHours)> = Vec::new();
+        for (index, w) in self.workdays.iter().enumerate() {
+            check_year(|| format!("workdays[{index}].date"), w.date)?;
+            if w.hours.is_empty() {
+                return Err(DefinitionError::WorkdayWithoutHours { index, date: w.date });
+            }
+            let hours = day_hours(|| format!("workdays[{index}].hours"), &w.hours)?;
+            let day = day_number(w.date);
+            if let Some(&(_, first, _)) = open.iter().find(|(d, _, _)| *d == day) {
+                return Err(DefinitionError::DuplicateWorkday { index, first, date: w.date });
+            }
+            if let Ok(i) = closed.binary_search_by_key(&day, |&(d, _)| d) {
+                return Err(DefinitionError::WorkdayIsHoliday { index, holiday: closed[i].1, date: w.date });
+            }
+            open.push((day, index, hours));
+        }
+
+        let mut exceptions: Vec<(DayNumber, DayHours)> =
+            closed.into_iter().map(|(d, _)| (d, DayHours::default())).collect();
+        exceptions.extend(open.into_iter().map(|(d, _, h)| (d, h)));
+        exceptions.sort_by_key(|(d, _)| *d);
+        Ok(Schedule { week, exceptions })
+    }
+}

@@ -1,0 +1,171 @@
+//! A time zone's UTC offsets over the supported years, as a flat table of transitions.
+//!
+//! chrono-tz answers "what is the offset at this instant?" well, but calendar arithmetic also needs "is there any
+//! transition within this local day?" and "where is the next one?", which it does not expose. We therefore read the
+//! zone once, when a calendar first computes, into a sorted table. Local days without a transition (nearly all of
+//! them) then map wall-clock times to instants with one subtraction.
+
+use chrono::{DateTime, Offset, TimeZone};
+use chrono_tz::Tz;
+
+use super::spec::DayNumber;
+
+/// Seconds in a nominal day.
+const DAY: i64 = 86_400;
+/// Sampling step when reading the zone: transitions less than a week apart would be missed, and no zone in the
+/// tz database has such a pair within the supported years (the property tests compare against chrono-tz).
+const STEP: i64 = 7 * DAY;
+
+#[derive(Clone, Debug)]
+pub(crate) struct ZoneTable {
+    /// UTC seconds at which the offset changes, ascending.
+    at: Vec<i64>,
+    /// `offsets[i]` is in effect before `at[i]`; the last entry after the last transition.
+    offsets: Vec<i32>,
+}
+
+fn chrono_offset(tz: Tz, utc_secs: i64) -> i32 {
+    let naive = DateTime::from_timestamp(utc_secs, 0).unwrap_or_default().naive_utc();
+    tz.offset_from_utc_datetime(&naive).fix().local_minus_utc()
+}
+
+impl ZoneTable {
+    /// Reads `tz` between the two UTC instants (seconds).
+    pub(crate) fn build(tz: Tz, from: i64, until: i64) -> Self {
+        let mut at = Vec::new();
+        let mut offsets = vec![chrono_offset(tz, from)];
+        let mut x = from;
+        let mut before = offsets[0];
+        while x < until {
+            let y = (x + STEP).min(until);
+            let after = chrono_offset(tz, y);
+            if after != before {
+                // The first second at which `after` holds: bisect (x, y].
+                let (mut lo, mut hi) = (x, y);
+                while hi - lo > 1 {
+                    let mid = lo + (hi - lo) / 2;
+                    if chrono_offset(tz, mid) == before { lo = mid } else { hi = mid }
+                }
+                at.push(hi);
+                offsets.push(after);
+                before = after;
+            }
+            x = y;
+        }
+        Self { at, offsets }
+    }
+
+    /// The offset (seconds east of UTC) at a UTC instant.
+    #[inline]
+    pub(crate) fn offset_at(&self, utc: i64) -> i32 {
+        self.offsets[self.at.partition_point(|&t| t <= utc)]
+    }
+
+    /// The local day of a UTC instant (seconds).
+    #[inline]
+    pub(crate) fn local_day(&self, utc: i64) -> DayNumber {
+        (utc + i64::from(self.offset_at(utc))).div_euclid(DAY) as DayNumber
+    }
+
+    /// Seconds since local midnight of a UTC instant.
+    pub(crate) fn local_second_of_day(&self, utc: i64) -> i64 {
+        (utc + i64::from(self.offset_at(utc))).rem_euclid(DAY)
+    }
+
+    /// The offset in force during the whole of a local day, if no transition falls within it.
+    #[inline]
+    pub(crate) fn steady_offset(&self, day: DayNumber) -> Option<i32> {
+        let midnight = i64::from(day) * DAY;
+        let o = self.offset_at(midnight - i64::from(self.offset_at(midnight)));
+        let start = midnight - i64::from(o);
+        let i = self.at.partition_point(|&t| t <= start);
+        let steady = self.offsets[i] == o && self.at.get(i).is_none_or(|&t| t > start + DAY);
+        steady.then_some(o)
+    }
+
+    /// The UTC instant of a local wall-clock time (local seconds since the epoch, as if the zone were UTC).
+    ///
+    /// A time that occurs twice (the hour repeated when clocks go back) gives the `earliest` or the latest of the
+    /// two; a time that does not occur (skipped when clocks go forward) gives the instant the clocks jumped, the
+    /// first real instant after it.
+    pub(crate) fn to_utc(&self, local: i64, earliest: bool) -> i64 {
+        // Offsets never exceed ±26 h, so every candidate lies within two days.
+        let lo = self.at.partition_point(|&t| t < local - 2 * DAY);
+        let hi = self.at.partition_point(|&t| t <= local + 2 * DAY);
+        let mut found: Option<i64> = None;
+        for &o in &self.offsets[lo..=hi] {
+            let u = local - i64::from(o);
+            if self.offset_at(u) == o {
+                found = Some(match found {
+                    Some(f) if earliest => f.min(u),
+                    Some(f) => f.max(u),
+                    None => u,
+                });
+            }
+        }
+        if let Some(u) = found {
+            return u;
+        }
+        // In a gap: the transition whose skipped wall-clock span contains `local`.
+        for i in lo..hi {
+            let (t, before, after) = (self.at[i], i64::from(self.offsets[i]), i64::from(self.offsets[i + 1]));
+            if t + before <= local && local < t + after {
+                return t;
+            }
+        }
+        local - i64::from(self.offset_at(local))
+    }
+
+    /// Monday day numbers of the weeks in which some local day has a transition, ascending, deduplicated.
+    pub(crate) fn unsteady_weeks(&self) -> Vec<DayNumber> {
+        let mut weeks = Vec::with_capacity(self.at.len() * 2);
+        for (i, &t) in self.at.iter().enumerate() {
+            for o in [self.offsets[i], self.offsets[i + 1]] {
+                let day = (t + i64::from(o)).div_euclid(DAY) as DayNumber;
+                for d in [day - 1, day, day + 1] {
+                    weeks.push(d - super::spec::weekday_index(d) as DayNumber);
+                }
+            }
+        }
+        weeks.sort_unstable();
+        weeks.dedup();
+        weeks
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(name: &str) -> (Tz, ZoneTable) {
+        let tz: Tz = name.parse().unwrap();
+        (tz, ZoneTable::build(tz, 0, 7_258_118_400))
+    }
+
+    #[test]
+    fn offsets_agree_with_chrono_tz() {
+        for name in
+            ["Asia/Shanghai", "Europe/Amsterdam", "America/New_York", "Australia/Lord_Howe", "Africa/Casablanca"]
+        {
+            let (tz, t) = table(name);
+            // A deterministic spread of instants, including both sides of every transition.
+            let mut probes: Vec<i64> = (0..20_000).map(|i| i * 362_867 + 17).collect();
+            probes.extend(t.at.iter().flat_map(|&x| [x - 1, x, x + 1]));
+            for u in probes {
+                assert_eq!(t.offset_at(u), chrono_offset(tz, u), "{name} at {u}");
+            }
+        }
+    }
+
+    #[test]
+    fn local_times_in_gaps_and_overlaps() {
+        let (_, t) = table("Europe/Amsterdam");
+        // 2026-03-29 02:30 does not exist (clocks jump 02:00 -> 03:00 CET->CEST at 01:00 UTC).
+        let local = 1_774_751_400; // 2026-03-29T02:30:00 as if UTC
+        assert_eq!(t.to_utc(local, true), 1_774_746_000); // 01:00 UTC, the jump
+        // 2026-10-25 02:30 happens twice: 00:30 UTC (CEST) and 01:30 UTC (CET).
+        let local = 1_792_895_400; // 2026-10-25T02:30:00 as if UTC
+        assert_eq!(t.to_utc(local, true), 1_792_888_200);
+        assert_eq!(t.to_utc(local, false), 1_792_891_800);
+    }
+}
