@@ -1,0 +1,222 @@
+//! Business calendars: boundary rules, DST, holidays and make-up days, errors — each case with explicit instants.
+
+use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
+use chrono_tz::{America::New_York, Asia::Shanghai, Europe::Amsterdam, Tz};
+use kefu::calendar::{Calendar, CalendarError, DefinitionError, LoadError};
+
+type Result = std::result::Result<(), Box<dyn std::error::Error>>;
+
+const DESK: &str = r#"
+time_zone = "Asia/Shanghai"
+[week]
+mon = ["09:00-12:00", "13:30-18:00"]
+tue = ["09:00-12:00", "13:30-18:00"]
+wed = ["09:00-12:00", "13:30-18:00"]
+thu = ["09:00-12:00", "13:30-18:00"]
+fri = ["09:00-12:00", "13:30-18:00"]
+sat = []
+sun = []
+[[holidays]]
+from = "2026-10-01"
+to = "2026-10-07"
+name = "National Day"
+[[workdays]]
+date = "2026-10-10"
+hours = ["09:00-12:00", "13:30-18:00"]
+"#;
+
+fn at(tz: Tz, y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
+    tz.with_ymd_and_hms(y, mo, d, h, mi, 0).single().expect("unambiguous test instant").to_utc()
+}
+
+fn desk() -> Calendar {
+    Calendar::from_toml_str(DESK).expect("the issue's calendar loads")
+}
+
+#[test]
+fn a_duration_ending_at_closing_time_returns_the_closing_instant() -> Result {
+    let c = desk();
+    assert_eq!(c.add(at(Shanghai, 2026, 11, 23, 11, 0), TimeDelta::hours(1))?, at(Shanghai, 2026, 11, 23, 12, 0));
+    assert_eq!(c.add(at(Shanghai, 2026, 11, 23, 9, 0), TimeDelta::minutes(450))?, at(Shanghai, 2026, 11, 23, 18, 0));
+    Ok(())
+}
+
+#[test]
+fn adding_zero_outside_opening_hours_returns_the_next_opening() -> Result {
+    let c = desk();
+    assert_eq!(c.add(at(Shanghai, 2026, 11, 23, 12, 0), TimeDelta::zero())?, at(Shanghai, 2026, 11, 23, 13, 30));
+    assert_eq!(c.add(at(Shanghai, 2026, 11, 20, 18, 0), TimeDelta::zero())?, at(Shanghai, 2026, 11, 23, 9, 0));
+    assert_eq!(c.add(at(Shanghai, 2026, 11, 23, 10, 0), TimeDelta::zero())?, at(Shanghai, 2026, 11, 23, 10, 0));
+    Ok(())
+}
+
+#[test]
+fn opening_is_inclusive_and_closing_exclusive() -> Result {
+    let c = desk();
+    assert!(c.is_open(at(Shanghai, 2026, 11, 23, 9, 0))?);
+    assert!(!c.is_open(at(Shanghai, 2026, 11, 23, 12, 0))?);
+    assert!(c.is_open(at(Shanghai, 2026, 11, 23, 12, 0) - TimeDelta::seconds(1))?);
+    Ok(())
+}
+
+#[test]
+fn rule_b6_one_business_hour_across_the_national_day_holiday() -> Result {
+    let c = desk();
+    let found = at(Shanghai, 2026, 9, 30, 17, 30);
+    assert_eq!(c.add(found, TimeDelta::hours(1))?, at(Shanghai, 2026, 10, 8, 9, 30));
+    assert!(!c.is_open(at(Shanghai, 2026, 10, 5, 10, 0))?);
+    Ok(())
+}
+
+#[test]
+fn a_make_up_saturday_is_a_working_day() -> Result {
+    let c = desk();
+    assert_eq!(c.add(at(Shanghai, 2026, 10, 9, 17, 30), TimeDelta::hours(1))?, at(Shanghai, 2026, 10, 10, 9, 30));
+    assert!(c.is_working_date(NaiveDate::from_ymd_opt(2026, 10, 10).unwrap()));
+    assert!(!c.is_working_date(NaiveDate::from_ymd_opt(2026, 10, 17).unwrap()));
+    Ok(())
+}
+
+#[test]
+fn between_is_signed_and_counts_only_opening_hours() -> Result {
+    let c = desk();
+    let (a, b) = (at(Shanghai, 2026, 11, 20, 17, 0), at(Shanghai, 2026, 11, 23, 10, 0));
+    assert_eq!(c.between(a, b)?, TimeDelta::hours(2));
+    assert_eq!(c.between(b, a)?, TimeDelta::hours(-2));
+    // A regular week is 5 × 7.5 h.
+    assert_eq!(c.between(at(Shanghai, 2026, 11, 2, 0, 0), at(Shanghai, 2026, 11, 9, 0, 0))?, TimeDelta::minutes(2250));
+    Ok(())
+}
+
+#[test]
+fn rule_c5_file_within_three_working_days_skips_the_holiday() -> Result {
+    let c = desk();
+    // Contract accepted Wednesday 30 September 15:00: working dates 8, 9 (Thu, Fri) and 10 October (make-up Sat).
+    assert_eq!(c.add_working_days(at(Shanghai, 2026, 9, 30, 15, 0), 3)?, at(Shanghai, 2026, 10, 10, 15, 0));
+    // At 12:30 the desk is at lunch: moved to the afternoon opening.
+    assert_eq!(c.add_working_days(at(Shanghai, 2026, 11, 23, 12, 30), 1)?, at(Shanghai, 2026, 11, 24, 13, 30));
+    assert_eq!(c.add_working_days(at(Shanghai, 2026, 11, 21, 8, 0), 0)?, at(Shanghai, 2026, 11, 23, 9, 0));
+    Ok(())
+}
+
+fn night_shift(zone: &str) -> Calendar {
+    let text = format!("time_zone = \"{zone}\"\n[week]\nsun = [\"01:00-04:00\"]\n");
+    Calendar::from_toml_str(&text).expect("valid")
+}
+
+#[test]
+fn dst_spring_forward_day_is_as_short_as_it_really_is() -> Result {
+    // Amsterdam, Sunday 29 March 2026: 02:00 becomes 03:00, so 01:00-04:00 lasts two hours.
+    let c = night_shift("Europe/Amsterdam");
+    let (open, close) = (at(Amsterdam, 2026, 3, 29, 1, 0), at(Amsterdam, 2026, 3, 29, 4, 0));
+    assert_eq!(close - open, TimeDelta::hours(2));
+    assert_eq!(c.between(open, close)?, TimeDelta::hours(2));
+    assert_eq!(c.add(open, TimeDelta::hours(2))?, close);
+    Ok(())
+}
+
+#[test]
+fn dst_fall_back_day_is_as_long_as_it_really_is() -> Result {
+    // New York, Sunday 1 November 2026: 02:00 becomes 01:00 again, so 01:00-04:00 lasts four hours.
+    let c = night_shift("America/New_York");
+    let open = New_York.with_ymd_and_hms(2026, 11, 1, 1, 0, 0).earliest().unwrap().to_utc();
+    let close = at(New_York, 2026, 11, 1, 4, 0);
+    assert_eq!(c.between(open, close)?, TimeDelta::hours(4));
+    assert_eq!(c.add(open, TimeDelta::hours(4))?, close);
+    Ok(())
+}
+
+#[test]
+fn an_opening_time_skipped_by_the_clocks_opens_at_the_jump() -> Result {
+    let c = Calendar::from_toml_str("time_zone = \"Europe/Amsterdam\"\nweek.sun = [\"02:30-05:00\"]\n")?;
+    // 2026-03-29 02:30 does not exist; the clocks jump from 02:00 to 03:00 at 01:00 UTC.
+    let jump = Utc.with_ymd_and_hms(2026, 3, 29, 1, 0, 0).unwrap();
+    assert_eq!(c.next_open(jump - TimeDelta::hours(3))?, jump);
+    assert_eq!(c.between(jump - TimeDelta::hours(3), jump + TimeDelta::hours(5))?, TimeDelta::hours(2));
+    Ok(())
+}
+
+#[test]
+fn a_calendar_that_never_opens_is_an_error_not_a_hang() -> Result {
+    let closed = Calendar::from_toml_str("name = \"closed\"\ntime_zone = \"UTC\"\n")?;
+    let t = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    let err = closed.add(t, TimeDelta::hours(1)).unwrap_err();
+    assert!(matches!(err, CalendarError::NeverOpen { .. }), "{err}");
+    assert_eq!(err.to_string(), "calendar `closed` is never open at or after 2026-01-01 00:00:00 UTC");
+    assert!(matches!(closed.add_working_days(t, 2), Err(CalendarError::NeverOpen { .. })));
+    // Open once, on a single make-up day: found, and after it nothing.
+    let once = Calendar::from_toml_str(
+        "time_zone = \"UTC\"\n[[workdays]]\ndate = \"2027-06-05\"\nhours = [\"10:00-11:00\"]\n",
+    )?;
+    assert_eq!(once.next_open(t)?, Utc.with_ymd_and_hms(2027, 6, 5, 10, 0, 0).unwrap());
+    assert!(matches!(once.add(t, TimeDelta::hours(2)), Err(CalendarError::NeverOpen { .. })));
+    Ok(())
+}
+
+#[test]
+fn instants_outside_the_supported_years_are_errors() -> Result {
+    let c = desk();
+    let far = Utc.with_ymd_and_hms(2300, 1, 1, 0, 0, 0).unwrap();
+    assert!(matches!(c.is_open(far), Err(CalendarError::OutOfRange { .. })));
+    let t = at(Shanghai, 2026, 11, 23, 9, 0);
+    assert!(matches!(c.add(t, TimeDelta::days(200 * 365)), Err(CalendarError::OutOfRange { .. })));
+    assert!(matches!(c.add(t, TimeDelta::seconds(-1)), Err(CalendarError::NegativeDuration { seconds: -1 })));
+    Ok(())
+}
+
+#[test]
+fn long_spans_are_exact() -> Result {
+    // A full year of the sample calendar: 52 weeks and a day minus the 5 closed National Day working days, plus the
+    // make-up Saturday. 2026-01-01 is a Thursday; 2026 has 261 weekdays.
+    let c = desk();
+    let (a, b) = (at(Shanghai, 2026, 1, 1, 0, 0), at(Shanghai, 2027, 1, 1, 0, 0));
+    assert_eq!(c.between(a, b)?, TimeDelta::minutes((261 - 5 + 1) * 450));
+    assert_eq!(c.add(a, c.between(a, b)?)?, at(Shanghai, 2026, 12, 31, 18, 0));
+    Ok(())
+}
+
+#[test]
+fn definition_errors_name_the_field() {
+    let err = |text: &str| Calendar::from_toml_str(text).unwrap_err().to_string();
+    let e = err("time_zone = \"Asia/Shangai\"\n");
+    assert!(e.contains("unknown IANA time zone `Asia/Shangai`"), "{e}");
+    let e = err("time_zone = \"UTC\"\n[week]\nmon = [\"09:00-12:00\", \"11:00-13:00\"]\n");
+    assert!(e.contains("week.mon") && e.contains("overlap"), "{e}");
+    let e = err("time_zone = \"UTC\"\n[[holidays]]\nfrom = \"2026-10-07\"\nto = \"2026-10-01\"\n");
+    assert!(e.contains("holidays[0]") && e.contains("before"), "{e}");
+    let e = err(
+        "time_zone = \"UTC\"\n[[holidays]]\nfrom = \"2026-10-01\"\n[[workdays]]\ndate = \"2026-10-01\"\nhours = [\"09:00-10:00\"]\n",
+    );
+    assert!(e.contains("workdays[0]") && e.contains("holidays[0]"), "{e}");
+    let e = err("time_zone = \"UTC\"\n[week]\ntue = [\"9-12\"]\n");
+    assert!(e.contains("line 3") && e.contains("`9-12`"), "{e}");
+    let e = err("time_zone = \"UTC\"\n[week]\nmonday = []\n");
+    assert!(e.contains("monday"), "{e}");
+}
+
+#[test]
+fn definition_errors_are_typed() {
+    let spec = kefu::calendar::CalendarSpec {
+        name: None,
+        time_zone: "UTC".into(),
+        week: Default::default(),
+        holidays: vec![],
+        workdays: vec![kefu::calendar::WorkdaySpec {
+            date: NaiveDate::from_ymd_opt(2026, 1, 3).unwrap(),
+            hours: vec![],
+            name: None,
+        }],
+    };
+    assert!(matches!(Calendar::new(spec), Err(DefinitionError::WorkdayWithoutHours { index: 0, .. })));
+    assert!(matches!(Calendar::from_json_str("{\"time_zone\": 3}"), Err(LoadError::Json(_))));
+}
+
+#[test]
+fn calendars_round_trip_through_toml_and_json() -> Result {
+    let c = desk();
+    let json = serde_json::to_string(&c)?;
+    assert_eq!(Calendar::from_json_str(&json)?, c);
+    let toml_text = toml::to_string(&c)?;
+    assert_eq!(Calendar::from_toml_str(&toml_text)?, c);
+    Ok(())
+}
