@@ -4,6 +4,7 @@
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
 pub mod calendar;
+pub mod duration;
 pub mod machine;
 pub mod sla;
 #[cfg(feature = "testing")]
