@@ -171,3 +171,94 @@ fn dot_escape(text: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{dot_escape, mermaid_label};
+    use crate::machine::{Context, Kind, Machine, Transition, TransitionGraph};
+
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+    enum Odd {
+        Spaced,
+        Clash,
+        Digit,
+    }
+
+    impl Kind for Odd {
+        const ALL: &'static [Self] = &[Self::Spaced, Self::Clash, Self::Digit];
+        fn name(self) -> &'static str {
+            match self {
+                Self::Spaced => "in \"review\"",
+                Self::Clash => "in _review_",
+                Self::Digit => "2nd",
+            }
+        }
+    }
+
+    struct OddMachine;
+
+    impl Machine for OddMachine {
+        const NAME: &'static str = "odd\\one";
+        type State = u8;
+        type Command = ();
+        type Event = u8;
+        type Config = ();
+        type Error = core::convert::Infallible;
+        type StateKind = Odd;
+        type CommandKind = Odd;
+        fn initial() -> u8 {
+            0
+        }
+        fn transitions() -> &'static [Transition<Odd, Odd>] {
+            &[Transition {
+                from: Odd::Spaced,
+                on: Odd::Spaced,
+                to: &[Odd::Clash, Odd::Digit],
+            }]
+        }
+        fn finals() -> &'static [Odd] {
+            &[Odd::Digit]
+        }
+        fn state_kind(_: &u8) -> Odd {
+            Odd::Spaced
+        }
+        fn command_kind(_: &()) -> Odd {
+            Odd::Spaced
+        }
+        fn handle(_: &u8, _: &(), _: &Context<'_, ()>) -> Result<Vec<u8>, Self::Error> {
+            Ok(Vec::new())
+        }
+        fn evolve(_: &mut u8, _: &u8) {}
+    }
+
+    #[test]
+    fn mermaid_ids_are_sanitized_unique_and_labelled() {
+        let text = TransitionGraph::of::<OddMachine>().to_mermaid();
+        assert!(
+            text.contains("    state \"in 'review'\" as in__review_\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("    state \"in _review_\" as in__review__1\n"),
+            "{text}"
+        );
+        assert!(text.contains("    state \"2nd\" as s2nd\n"), "{text}");
+        assert!(
+            text.contains("    in__review_ --> s2nd: in \"review\"\n"),
+            "{text}"
+        );
+        assert!(text.contains("    s2nd --> [*]\n"), "{text}");
+    }
+
+    #[test]
+    fn dot_strings_are_escaped() {
+        let text = TransitionGraph::of::<OddMachine>().to_dot();
+        assert!(text.starts_with("digraph \"odd\\\\one\" {\n"), "{text}");
+        assert!(
+            text.contains("    s0 [label=\"in \\\"review\\\"\"];\n"),
+            "{text}"
+        );
+        assert_eq!(dot_escape("a\nb\u{7}"), "a\\nb ");
+        assert_eq!(mermaid_label("a:b;c#d\ne"), "a b c d e");
+    }
+}
