@@ -1,8 +1,12 @@
-//! Property-testing support for your own calendars, policies and machines (feature `testing`).
+//! Property-testing support for your own calendars, policies and machines (crate feature `testing`).
 //!
-//! kefu's own laws are property-tested with these strategies; they are public so that an ERP's developers can
-//! test *their* calendars and SLA policies the same way. Each strategy is a [`proptest`] strategy: combine them
-//! with `prop_compose!` or `proptest!` as usual.
+//! kefu's own laws are property-tested with these helpers; they are public so that an ERP's developers can test
+//! *their* calendars, SLA policies and machines the same way, with [`proptest`].
+//!
+//! - [`calendar`]: strategies for opening hours, holidays, make-up days, calendars, instants and durations.
+//! - [`machine`]: the laws every [`Machine`](crate::machine::Machine) must obey (rejections leave no trace, the
+//!   table is followed, invariants hold, ticks consume due deadlines, replay reproduces the state), checked on random
+//!   command sequences driven on an explicit clock.
 //!
 //! ```
 //! use chrono::TimeDelta;
@@ -23,3 +27,4 @@
 //! ```
 
 pub mod calendar;
+pub mod machine;

@@ -1,0 +1,199 @@
+//! [`Instance`] and [`replay`]: a state with its version, folded from events or restored from a snapshot.
+
+use core::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Context, Deadline, Machine, Rejection, decide, next_deadline};
+
+/// One instance of a machine: its current state and its version, the number of events applied since the initial
+/// state.
+///
+/// - [`replay`] (or [`Instance::apply`] one event at a time) folds events into an instance.
+/// - An `Instance` serializes with serde as `{"version": …, "state": …}`: a snapshot. Deserializing it restores the
+///   instance without re-running any command or event; apply the events recorded after `version` to catch up.
+/// - The version is what a store compares for optimistic concurrency: a command decided on version `n` appends its
+///   events only if the log still ends at `n`.
+///
+/// # Example: snapshot and catch up
+///
+/// ```
+/// use chrono::{Duration, TimeZone, Utc};
+/// use kefu::machine::example::{Exception, ExceptionCommand, ExceptionPolicy};
+/// use kefu::machine::{Context, Instance, Principal, replay};
+///
+/// let t0 = Utc.with_ymd_and_hms(2025, 3, 3, 9, 0, 0).single().ok_or("bad date")?;
+/// let policy = ExceptionPolicy::default();
+/// let (clerk, gm) = (Principal::new("clerk"), Principal::new("wang").with_role("general_manager"));
+///
+/// let mut live = Instance::<Exception>::new();
+/// let mut log = live.execute(&ExceptionCommand::Request, &Context::new(t0, &clerk, &policy))?;
+/// let snapshot = serde_json::to_string(&live)?;            // saved at version 1
+///
+/// log.extend(live.execute(&ExceptionCommand::Reject, &Context::new(t0 + Duration::hours(1), &gm, &policy))?);
+///
+/// let mut restored: Instance<Exception> = serde_json::from_str(&snapshot)?;
+/// assert_eq!(restored.version(), 1);
+/// let version = usize::try_from(restored.version())?;
+/// restored.apply_all(&log[version..]);
+/// assert_eq!(restored, live);
+/// assert_eq!(replay::<Exception>(&log), live);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Serialize, Deserialize)]
+#[serde(bound = "", deny_unknown_fields)]
+pub struct Instance<M: Machine> {
+    version: u64,
+    state: M::State,
+}
+
+impl<M: Machine> Instance<M> {
+    /// A new instance: [`Machine::initial`] at version 0.
+    #[must_use]
+    pub fn new() -> Self {
+        Self { version: 0, state: M::initial() }
+    }
+
+    /// An instance restored from a saved state and its version (e.g. columns of a store's snapshot table).
+    #[must_use]
+    pub fn from_parts(state: M::State, version: u64) -> Self {
+        Self { version, state }
+    }
+
+    /// The state and the version, taken apart.
+    #[must_use]
+    pub fn into_parts(self) -> (M::State, u64) {
+        (self.state, self.version)
+    }
+
+    /// The current state.
+    #[must_use]
+    pub fn state(&self) -> &M::State {
+        &self.state
+    }
+
+    /// The number of events applied since the initial state.
+    #[must_use]
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// The kind of the current state.
+    #[must_use]
+    pub fn kind(&self) -> M::StateKind {
+        M::state_kind(&self.state)
+    }
+
+    /// Whether the current state is one of the machine's [final kinds](Machine::finals).
+    #[must_use]
+    pub fn is_final(&self) -> bool {
+        M::finals().contains(&self.kind())
+    }
+
+    /// The machine's deadlines in the current state.
+    #[must_use]
+    pub fn deadlines(&self) -> Vec<Deadline> {
+        M::deadlines(&self.state)
+    }
+
+    /// The earliest deadline in the current state, if any.
+    #[must_use]
+    pub fn next_deadline(&self) -> Option<Deadline> {
+        next_deadline::<M>(&self.state)
+    }
+
+    /// Applies one event ([`Machine::evolve`]) and increments the version.
+    pub fn apply(&mut self, event: &M::Event) {
+        M::evolve(&mut self.state, event);
+        self.version += 1;
+    }
+
+    /// Applies events in order.
+    pub fn apply_all<'e>(&mut self, events: impl IntoIterator<Item = &'e M::Event>)
+    where
+        M::Event: 'e,
+    {
+        for event in events {
+            self.apply(event);
+        }
+    }
+
+    /// Decides a command on the current state without applying it (see [`decide`]).
+    ///
+    /// # Errors
+    ///
+    /// The [`Rejection`] from [`decide`].
+    pub fn decide(
+        &self,
+        command: &M::Command,
+        ctx: &Context<'_, M::Config>,
+    ) -> Result<Vec<M::Event>, Rejection<M::Error>> {
+        decide::<M>(&self.state, command, ctx)
+    }
+
+    /// Decides a command and, if accepted, applies its events; returns them so the caller can append them to its
+    /// log. A rejected command changes nothing.
+    ///
+    /// # Errors
+    ///
+    /// The [`Rejection`] from [`decide`]; the instance is unchanged.
+    pub fn execute(
+        &mut self,
+        command: &M::Command,
+        ctx: &Context<'_, M::Config>,
+    ) -> Result<Vec<M::Event>, Rejection<M::Error>> {
+        let events = self.decide(command, ctx)?;
+        self.apply_all(&events);
+        Ok(events)
+    }
+}
+
+/// Folds events, in order, from the machine's initial state: the instance they describe.
+///
+/// Cost: one [`Machine::evolve`] per event.
+///
+/// # Example
+///
+/// ```
+/// use kefu::machine::{example::Exception, replay, Instance};
+///
+/// assert_eq!(replay::<Exception>(&[]), Instance::<Exception>::new());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[must_use]
+pub fn replay<'e, M: Machine>(events: impl IntoIterator<Item = &'e M::Event>) -> Instance<M>
+where
+    M::Event: 'e,
+{
+    let mut instance = Instance::new();
+    instance.apply_all(events);
+    instance
+}
+
+impl<M: Machine> Default for Instance<M> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<M: Machine> Clone for Instance<M> {
+    fn clone(&self) -> Self {
+        Self { version: self.version, state: self.state.clone() }
+    }
+}
+
+impl<M: Machine> PartialEq for Instance<M> {
+    fn eq(&self, other: &Self) -> bool {
+        self.version == other.version && self.state == other.state
+    }
+}
+
+impl<M: Machine> fmt::Debug for Instance<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Instance")
+            .field("machine", &M::NAME)
+            .field("version", &self.version)
+            .field("state", &self.state)
+            .finish()
+    }
+}
