@@ -1,0 +1,590 @@
+//! The SLA clock: a decider whose events (started, warned, breached, escalated, paused, resumed, met, cancelled)
+//! are the obligation's audit trail.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::ClockError;
+use super::measure::Ruler;
+use super::policy::SlaPolicy;
+use crate::calendar::CalendarSet;
+use crate::duration;
+use crate::machine::{Context, Deadline, Kind, Machine, Role, Transition};
+
+/// The SLA clock machine. Its configuration is the [`CalendarSet`] that business-time targets name.
+#[derive(Clone, Copy, Debug)]
+pub struct Clock;
+
+/// The kinds of state a clock is in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClockKind {
+    /// Not started.
+    #[default]
+    Idle,
+    /// Counting, not yet breached.
+    Running,
+    /// Counting past its due instant: breached, escalating along the ladder.
+    Overdue,
+    /// Stopped counting for a while (waiting for the customer, say); resumes where it left off.
+    Paused,
+    /// The obligation was met (on time or late). Final.
+    Met,
+    /// The obligation no longer applies. Final.
+    Cancelled,
+}
+
+impl Kind for ClockKind {
+    const ALL: &'static [Self] = &[Self::Idle, Self::Running, Self::Overdue, Self::Paused, Self::Met, Self::Cancelled];
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::Idle => "idle",
+            Self::Running => "running",
+            Self::Overdue => "overdue",
+            Self::Paused => "paused",
+            Self::Met => "met",
+            Self::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// What can be asked of a clock. The instant is the context's `now`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClockCommand {
+    /// Start counting under a policy (a business-time clock counts from the next opening).
+    Start(SlaPolicy),
+    /// Stop counting for a while.
+    Pause {
+        /// Why, for the audit trail (e.g. "waiting for the customer's documents").
+        reason: Option<String>,
+    },
+    /// Count again, from where the clock paused.
+    Resume,
+    /// The obligation is met.
+    Stop,
+    /// The obligation no longer applies.
+    Cancel {
+        /// Why, for the audit trail.
+        reason: String,
+    },
+    /// Time has passed: record the warnings, breach and escalations that fell due. Harmless when nothing is due.
+    Tick,
+}
+
+/// The kinds of [`ClockCommand`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[allow(missing_docs)] // one per command
+pub enum ClockCommandKind {
+    Start,
+    Pause,
+    Resume,
+    Stop,
+    Cancel,
+    Tick,
+}
+
+impl Kind for ClockCommandKind {
+    const ALL: &'static [Self] = &[Self::Start, Self::Pause, Self::Resume, Self::Stop, Self::Cancel, Self::Tick];
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::Start => "start",
+            Self::Pause => "pause",
+            Self::Resume => "resume",
+            Self::Stop => "stop",
+            Self::Cancel => "cancel",
+            Self::Tick => "tick",
+        }
+    }
+}
+
+/// A point on the clock's measured-time axis at which something happens, in the order they happen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Threshold {
+    /// A warning when this many thousandths of the target are used.
+    Warning {
+        /// Thousandths of the target (750 = 75%).
+        permille: u16,
+    },
+    /// The target is used up: the obligation is breached.
+    Breach,
+    /// A rung of the escalation ladder (1 = first) is reached.
+    Escalation {
+        /// The rung, counted from 1.
+        level: u16,
+    },
+}
+
+/// A fact in a clock's life, with the instant it happened.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClockEvent {
+    /// The clock started under `policy`; it counts from `counting_from`.
+    Started {
+        /// When the start was commanded.
+        at: DateTime<Utc>,
+        /// When counting begins (the next opening, for business time).
+        counting_from: DateTime<Utc>,
+        /// The policy it runs under, copied so that the trail is self-contained.
+        policy: SlaPolicy,
+        /// The measured time the target allows.
+        #[serde(with = "duration::human")]
+        budget: TimeDelta,
+        /// When each threshold (warnings, breach, escalations) falls due if the clock runs uninterrupted.
+        schedule: Vec<DateTime<Utc>>,
+    },
+    /// A warning threshold was crossed.
+    Warned {
+        /// When it was crossed.
+        at: DateTime<Utc>,
+        /// Which fraction, in thousandths.
+        permille: u16,
+    },
+    /// The due instant passed with the obligation unmet.
+    Breached {
+        /// The due instant.
+        at: DateTime<Utc>,
+    },
+    /// A rung of the escalation ladder was reached.
+    Escalated {
+        /// When it was reached.
+        at: DateTime<Utc>,
+        /// The rung, counted from 1.
+        level: u16,
+        /// The role escalated to.
+        to: Role,
+    },
+    /// Counting stopped for a while.
+    Paused {
+        /// When.
+        at: DateTime<Utc>,
+        /// Measured time used so far.
+        #[serde(with = "duration::human")]
+        consumed: TimeDelta,
+        /// Why.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    /// Counting resumed; the remaining thresholds were rescheduled.
+    Resumed {
+        /// When.
+        at: DateTime<Utc>,
+        /// When each threshold not yet crossed now falls due.
+        schedule: Vec<DateTime<Utc>>,
+    },
+    /// The obligation was met.
+    Met {
+        /// When.
+        at: DateTime<Utc>,
+        /// Whether the clock had breached.
+        late: bool,
+        /// Measured time used in all.
+        #[serde(with = "duration::human")]
+        consumed: TimeDelta,
+    },
+    /// The obligation was cancelled.
+    Cancelled {
+        /// When.
+        at: DateTime<Utc>,
+        /// Why.
+        reason: String,
+        /// Measured time used in all.
+        #[serde(with = "duration::human")]
+        consumed: TimeDelta,
+    },
+}
+
+impl ClockEvent {
+    /// The instant the fact happened.
+    pub fn at(&self) -> DateTime<Utc> {
+        match self {
+            ClockEvent::Started { at, .. }
+            | ClockEvent::Warned { at, .. }
+            | ClockEvent::Breached { at }
+            | ClockEvent::Escalated { at, .. }
+            | ClockEvent::Paused { at, .. }
+            | ClockEvent::Resumed { at, .. }
+            | ClockEvent::Met { at, .. }
+            | ClockEvent::Cancelled { at, .. } => *at,
+        }
+    }
+}
+
+/// A clock's state: its kind and, once started, its run.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClockState {
+    kind: ClockKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    run: Option<Run>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct Run {
+    policy: SlaPolicy,
+    #[serde(with = "duration::human")]
+    budget: TimeDelta,
+    started_at: DateTime<Utc>,
+    counting_from: DateTime<Utc>,
+    /// Thresholds crossed so far (they are crossed in order).
+    fired: usize,
+    /// Per threshold: when it was crossed, or (not yet crossed, while counting) when it falls due.
+    at: Vec<DateTime<Utc>>,
+    /// Measured time used before the current counting segment.
+    #[serde(with = "duration::human")]
+    consumed: TimeDelta,
+    /// Start of the current counting segment, while counting.
+    segment_start: Option<DateTime<Utc>>,
+    /// Instant of the latest event: commands may not go back before it.
+    last_at: DateTime<Utc>,
+}
+
+/// `budget × permille / 1000`, to the nanosecond.
+fn fraction_of(budget: TimeDelta, permille: u16) -> TimeDelta {
+    match budget.num_nanoseconds() {
+        Some(ns) => TimeDelta::nanoseconds((i128::from(ns) * i128::from(permille) / 1000) as i64),
+        None => TimeDelta::milliseconds(budget.num_milliseconds() / 1000 * i64::from(permille)),
+    }
+}
+
+/// The thresholds of a policy with the measured time at which each is crossed, in order.
+pub(crate) fn thresholds(policy: &SlaPolicy, budget: TimeDelta) -> Vec<(Threshold, TimeDelta)> {
+    let warnings = policy.warnings_permille().iter().map(|&p| (Threshold::Warning { permille: p }, fraction_of(budget, p)));
+    let mut position = budget;
+    let escalations = policy.escalation().iter().enumerate().map(move |(i, e)| {
+        position += e.after;
+        (Threshold::Escalation { level: u16::try_from(i + 1).unwrap_or(u16::MAX) }, position)
+    });
+    warnings.chain([(Threshold::Breach, budget)]).chain(escalations).collect()
+}
+
+impl Run {
+    fn breach_index(&self) -> usize {
+        self.policy.warnings_permille().len()
+    }
+
+    fn breached(&self) -> bool {
+        self.fired > self.breach_index()
+    }
+
+    fn thresholds(&self) -> Vec<(Threshold, TimeDelta)> {
+        thresholds(&self.policy, self.budget)
+    }
+
+    /// Measured time used up to `now`.
+    fn consumed_at(&self, ruler: &Ruler<'_>, now: DateTime<Utc>) -> Result<TimeDelta, ClockError> {
+        match self.segment_start {
+            Some(s) => Ok(self.consumed + ruler.between(s, now)?),
+            None => Ok(self.consumed),
+        }
+    }
+
+    /// Events for the thresholds that fell due at or before `now`, in order (only while counting).
+    fn catch_up(&self, now: DateTime<Utc>) -> Vec<ClockEvent> {
+        if self.segment_start.is_none() {
+            return Vec::new();
+        }
+        let thresholds = self.thresholds();
+        let mut events = Vec::new();
+        for i in self.fired..thresholds.len() {
+            let at = self.at[i];
+            if at > now {
+                break;
+            }
+            events.push(match thresholds[i].0 {
+                Threshold::Warning { permille } => ClockEvent::Warned { at, permille },
+                Threshold::Breach => ClockEvent::Breached { at },
+                Threshold::Escalation { level } => ClockEvent::Escalated {
+                    at,
+                    level,
+                    to: self.policy.escalation()[usize::from(level) - 1].to.clone(),
+                },
+            });
+        }
+        events
+    }
+}
+
+const TABLE: &[Transition<ClockKind, ClockCommandKind>] = {
+    use ClockCommandKind as C;
+    use ClockKind as S;
+    &[
+        Transition::new(S::Idle, C::Start, &[S::Running]),
+        Transition::new(S::Running, C::Tick, &[S::Running, S::Overdue]),
+        Transition::new(S::Running, C::Pause, &[S::Paused]),
+        Transition::new(S::Running, C::Stop, &[S::Met]),
+        Transition::new(S::Running, C::Cancel, &[S::Cancelled]),
+        Transition::new(S::Overdue, C::Tick, &[S::Overdue]),
+        Transition::new(S::Overdue, C::Pause, &[S::Paused]),
+        Transition::new(S::Overdue, C::Stop, &[S::Met]),
+        Transition::new(S::Overdue, C::Cancel, &[S::Cancelled]),
+        Transition::new(S::Paused, C::Resume, &[S::Running, S::Overdue]),
+        Transition::new(S::Paused, C::Tick, &[S::Paused]),
+        Transition::new(S::Paused, C::Stop, &[S::Met]),
+        Transition::new(S::Paused, C::Cancel, &[S::Cancelled]),
+    ]
+};
+
+impl Machine for Clock {
+    const NAME: &'static str = "sla_clock";
+    type State = ClockState;
+    type Command = ClockCommand;
+    type Event = ClockEvent;
+    type Config = CalendarSet;
+    type Error = ClockError;
+    type StateKind = ClockKind;
+    type CommandKind = ClockCommandKind;
+
+    fn initial() -> ClockState {
+        ClockState::default()
+    }
+
+    fn transitions() -> &'static [Transition<ClockKind, ClockCommandKind>] {
+        TABLE
+    }
+
+    fn finals() -> &'static [ClockKind] {
+        &[ClockKind::Met, ClockKind::Cancelled]
+    }
+
+    fn state_kind(state: &ClockState) -> ClockKind {
+        state.kind
+    }
+
+    fn command_kind(command: &ClockCommand) -> ClockCommandKind {
+        match command {
+            ClockCommand::Start(_) => ClockCommandKind::Start,
+            ClockCommand::Pause { .. } => ClockCommandKind::Pause,
+            ClockCommand::Resume => ClockCommandKind::Resume,
+            ClockCommand::Stop => ClockCommandKind::Stop,
+            ClockCommand::Cancel { .. } => ClockCommandKind::Cancel,
+            ClockCommand::Tick => ClockCommandKind::Tick,
+        }
+    }
+
+    fn handle(
+        state: &ClockState,
+        command: &ClockCommand,
+        ctx: &Context<'_, CalendarSet>,
+    ) -> Result<Vec<ClockEvent>, ClockError> {
+        let now = ctx.now();
+        let Some(run) = &state.run else {
+            // Only `Start` is declared for a clock without a run.
+            let ClockCommand::Start(policy) = command else { return Ok(Vec::new()) };
+            policy.validate()?;
+            let ruler = Ruler::for_target(policy.target(), ctx.config())?;
+            let counting_from = ruler.counting_from(now)?;
+            let budget = ruler.budget(policy.target(), now)?;
+            let schedule = thresholds(policy, budget)
+                .iter()
+                .map(|(_, position)| ruler.add(counting_from, *position))
+                .collect::<Result<_, _>>()?;
+            return Ok(vec![ClockEvent::Started { at: now, counting_from, policy: policy.clone(), budget, schedule }]);
+        };
+        if now < run.last_at {
+            return Err(ClockError::TimeWentBackwards { last: run.last_at, now });
+        }
+        let ruler = Ruler::for_target(run.policy.target(), ctx.config())?;
+        let mut events = run.catch_up(now);
+        let breached = run.breached() || events.iter().any(|e| matches!(e, ClockEvent::Breached { .. }));
+        match command {
+            ClockCommand::Start(_) | ClockCommand::Tick => {}
+            ClockCommand::Pause { reason } => {
+                events.push(ClockEvent::Paused { at: now, consumed: run.consumed_at(&ruler, now)?, reason: reason.clone() });
+            }
+            ClockCommand::Resume => {
+                let schedule = run.thresholds()[run.fired..]
+                    .iter()
+                    .map(|(_, position)| ruler.add(now, (*position - run.consumed).max(TimeDelta::zero())))
+                    .collect::<Result<_, _>>()?;
+                events.push(ClockEvent::Resumed { at: now, schedule });
+            }
+            ClockCommand::Stop => {
+                events.push(ClockEvent::Met { at: now, late: breached, consumed: run.consumed_at(&ruler, now)? });
+            }
+            ClockCommand::Cancel { reason } => {
+                let consumed = run.consumed_at(&ruler, now)?;
+                events.push(ClockEvent::Cancelled { at: now, reason: reason.clone(), consumed });
+            }
+        }
+        Ok(events)
+    }
+
+    fn evolve(state: &mut ClockState, event: &ClockEvent) {
+        if let ClockEvent::Started { at, counting_from, policy, budget, schedule } = event {
+            state.kind = ClockKind::Running;
+            state.run = Some(Run {
+                policy: policy.clone(),
+                budget: *budget,
+                started_at: *at,
+                counting_from: *counting_from,
+                fired: 0,
+                at: schedule.clone(),
+                consumed: TimeDelta::zero(),
+                segment_start: Some(*counting_from),
+                last_at: *at,
+            });
+            return;
+        }
+        let Some(run) = state.run.as_mut() else { return };
+        run.last_at = run.last_at.max(event.at());
+        match event {
+            ClockEvent::Started { .. } => {}
+            ClockEvent::Warned { .. } | ClockEvent::Escalated { .. } => run.fired += 1,
+            ClockEvent::Breached { .. } => {
+                run.fired += 1;
+                state.kind = ClockKind::Overdue;
+            }
+            ClockEvent::Paused { consumed, .. } => {
+                run.consumed = *consumed;
+                run.segment_start = None;
+                state.kind = ClockKind::Paused;
+            }
+            ClockEvent::Resumed { at, schedule } => {
+                for (slot, instant) in run.at.iter_mut().skip(run.fired).zip(schedule) {
+                    *slot = *instant;
+                }
+                run.segment_start = Some(*at);
+                state.kind = if run.breached() { ClockKind::Overdue } else { ClockKind::Running };
+            }
+            ClockEvent::Met { consumed, .. } | ClockEvent::Cancelled { consumed, .. } => {
+                run.consumed = *consumed;
+                run.segment_start = None;
+                state.kind = if matches!(event, ClockEvent::Met { .. }) { ClockKind::Met } else { ClockKind::Cancelled };
+            }
+        }
+    }
+
+    fn deadlines(state: &ClockState) -> Vec<Deadline> {
+        state.next_threshold().map(|(threshold, at)| Deadline::new(at, threshold.label())).into_iter().collect()
+    }
+}
+
+impl Threshold {
+    /// The deadline label stores index: `sla_warning`, `sla_breach`, `sla_escalation`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Threshold::Warning { .. } => "sla_warning",
+            Threshold::Breach => "sla_breach",
+            Threshold::Escalation { .. } => "sla_escalation",
+        }
+    }
+}
+
+/// Where a clock stands at an instant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum ClockStatus {
+    /// Not started.
+    NotStarted,
+    /// Counting, no warning yet.
+    Running,
+    /// Counting, past a warning fraction (the highest one crossed, in thousandths).
+    Warning {
+        /// Thousandths of the target.
+        permille: u16,
+    },
+    /// Counting past the due instant; `escalations` rungs of the ladder reached.
+    Breached {
+        /// Rungs reached.
+        escalations: u16,
+    },
+    /// Not counting for a while.
+    Paused {
+        /// Whether it had breached before pausing.
+        breached: bool,
+    },
+    /// Met, on time or late.
+    Met {
+        /// Whether it had breached.
+        late: bool,
+    },
+    /// Cancelled.
+    Cancelled,
+}
+
+impl ClockState {
+    /// The kind of state.
+    pub fn kind(&self) -> ClockKind {
+        self.kind
+    }
+
+    /// The policy the clock runs under, once started.
+    pub fn policy(&self) -> Option<&SlaPolicy> {
+        self.run.as_ref().map(|r| &r.policy)
+    }
+
+    /// The measured time the target allows, once started.
+    pub fn budget(&self) -> Option<TimeDelta> {
+        self.run.as_ref().map(|r| r.budget)
+    }
+
+    /// When the clock was started and when it began counting.
+    pub fn started(&self) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        self.run.as_ref().map(|r| (r.started_at, r.counting_from))
+    }
+
+    /// The due instant: while counting, when the target runs out; after a breach, when it did. `None` before the
+    /// start, while paused (it depends on when counting resumes) and for a clock ended before its due instant.
+    pub fn due_at(&self) -> Option<DateTime<Utc>> {
+        let run = self.run.as_ref()?;
+        (run.segment_start.is_some() || run.breached()).then(|| run.at[run.breach_index()])
+    }
+
+    /// The next threshold not yet crossed and its instant, while counting.
+    pub fn next_threshold(&self) -> Option<(Threshold, DateTime<Utc>)> {
+        let run = self.run.as_ref()?;
+        run.segment_start?;
+        let (threshold, _) = *run.thresholds().get(run.fired)?;
+        Some((threshold, run.at[run.fired]))
+    }
+
+    /// Escalation rungs recorded so far.
+    pub fn escalations(&self) -> u16 {
+        self.run.as_ref().map_or(0, |r| u16::try_from(r.fired.saturating_sub(r.breach_index() + 1)).unwrap_or(u16::MAX))
+    }
+
+    /// The status at `now`, from the schedule alone: it does not wait for ticks. A counting clock is breached
+    /// exactly when `now >= due_at`.
+    pub fn status(&self, now: DateTime<Utc>) -> ClockStatus {
+        let Some(run) = &self.run else { return ClockStatus::NotStarted };
+        match self.kind {
+            ClockKind::Idle => ClockStatus::NotStarted,
+            ClockKind::Met => ClockStatus::Met { late: run.breached() },
+            ClockKind::Cancelled => ClockStatus::Cancelled,
+            ClockKind::Paused => ClockStatus::Paused { breached: run.breached() },
+            ClockKind::Running | ClockKind::Overdue => {
+                let crossed = run.fired + run.at[run.fired..].iter().take_while(|&&at| at <= now).count();
+                let b = run.breach_index();
+                if crossed > b {
+                    ClockStatus::Breached { escalations: u16::try_from(crossed - b - 1).unwrap_or(u16::MAX) }
+                } else if crossed > 0 {
+                    ClockStatus::Warning { permille: run.policy.warnings_permille()[crossed - 1] }
+                } else {
+                    ClockStatus::Running
+                }
+            }
+        }
+    }
+
+    /// Measured time used up to `now` (business time for a business target).
+    ///
+    /// # Errors
+    ///
+    /// The calendar the policy names is not in `calendars`, or `now` is outside the calendar's supported years.
+    pub fn elapsed(&self, now: DateTime<Utc>, calendars: &CalendarSet) -> Result<TimeDelta, ClockError> {
+        let Some(run) = &self.run else { return Ok(TimeDelta::zero()) };
+        run.consumed_at(&Ruler::for_target(run.policy.target(), calendars)?, now)
+    }
+
+    /// Measured time left before the due instant at `now`; negative once breached.
+    ///
+    /// # Errors
+    ///
+    /// As for [`elapsed`](Self::elapsed).
+    pub fn remaining(&self, now: DateTime<Utc>, calendars: &CalendarSet) -> Result<TimeDelta, ClockError> {
+        let Some(run) = &self.run else { return Ok(TimeDelta::zero()) };
+        Ok(run.budget - self.elapsed(now, calendars)?)
+    }
+}
