@@ -7,6 +7,18 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::duration;
 
+const TOP_HELP: &str = "\
+Examples:
+  kefu calendar add --calendar examples/calendars/prc-2026.toml --at 2026-02-14T17:00:00+08:00 --duration 2h
+  kefu calendar between -c examples/calendars/prc-2026.toml --from 2026-02-14T00:00:00+08:00 --to 2026-03-01T00:00:00Z
+  echo '{\"op\":\"is_open\",\"at\":\"2026-10-10T10:00:00+08:00\"}' | kefu calendar eval -c examples/calendars/prc-2026.toml
+
+Exit codes:
+  0  success
+  1  the calendar cannot answer (an instant outside 1970..2200, a calendar that never opens),
+     or reading stdin / writing stdout failed
+  2  usage or input error: unknown flag, malformed instant or duration, unreadable or invalid calendar file";
+
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success
@@ -14,12 +26,13 @@ Exit codes:
      or reading stdin / writing stdout failed
   2  usage or input error: unknown flag, malformed instant or duration, unreadable or invalid calendar file";
 
-/// kefu (客服): a customer-service department's rules as typed state machines.
+/// kefu (客服): business-calendar arithmetic for customer-service deadlines, from the shell.
 ///
-/// This tool computes with business calendars from the shell: opening hours, holidays and make-up working
-/// days (调休) in a time zone.
+/// A calendar file gives a time zone, weekly opening hours, holidays and make-up working days (调休); see
+/// examples/calendars/. `kefu calendar` answers "when is this due?", "how much business time passed?" and
+/// "is the desk open?" on it, one question per call or a stream of them with `kefu calendar eval`.
 #[derive(Debug, Parser)]
-#[command(name = "kefu", version, about, long_about = None, after_help = EXIT_CODES, propagate_version = true)]
+#[command(name = "kefu", version, after_help = TOP_HELP, propagate_version = true)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -43,11 +56,16 @@ pub enum Command {
 pub enum CalendarCommand {
     /// Print the instant at which a business duration has passed after --at.
     ///
-    /// Example: kefu calendar add --calendar examples/calendars/shanghai-2026-sample.toml
-    /// --at 2026-09-30T17:30:00+08:00 --duration 1h   prints   2026-10-08T09:30:00+08:00
+    /// Example (the National Day holiday is skipped):
     ///
-    /// A result at a closing time is that closing instant; adding 0 outside opening hours gives the next opening.
-    #[command(after_help = EXIT_CODES)]
+    ///   kefu calendar add --calendar examples/calendars/shanghai-2026-sample.toml \
+    ///       --at 2026-09-30T17:30:00+08:00 --duration 1h
+    ///   2026-10-08T09:30:00+08:00
+    ///
+    /// A result at a closing time is that closing instant; adding 0 outside opening hours
+    /// gives the next opening. `3d` is 72 hours of open time; to count working dates, use
+    /// add-working-days.
+    #[command(after_help = EXIT_CODES, verbatim_doc_comment)]
     Add {
         /// The calendar and its file.
         #[command(flatten)]
@@ -112,7 +130,7 @@ pub enum CalendarCommand {
     },
     /// Answer a stream of JSON requests from stdin, one JSON answer per line on stdout.
     ///
-    /// Each input line is one object with an "op":
+    /// Each input line is one JSON object with an "op"; instants are RFC 3339:
     ///
     ///   {"op":"add","at":"2026-10-09T17:30:00+08:00","seconds":3600}   -> {"at":"2026-10-10T09:30:00+08:00"}
     ///   {"op":"add","at":"...","duration":"1h30m"}                      -> {"at":"..."}
@@ -121,11 +139,15 @@ pub enum CalendarCommand {
     ///   {"op":"next_open","at":"..."}                                   -> {"at":"..."}
     ///   {"op":"is_open","at":"..."}                                     -> {"open":true}
     ///
-    /// A line that cannot be answered gives {"error":"line N: ..."} (N counts every input line from 1) and the
-    /// batch goes on; such lines do not change the exit code. Blank lines (empty or only whitespace) are skipped
-    /// and give no output line, so output line k answers the k-th non-blank input line. Output is buffered and
-    /// flushed at the end; use --flush-each-line when another program waits for each answer.
-    #[command(after_help = EXIT_CODES)]
+    /// A line that cannot be answered gives {"error":"line N: ..."} (N counts every input line
+    /// from 1) and the batch goes on; such lines do not change the exit code.
+    ///
+    /// Blank lines (empty or only whitespace) are skipped and give no output line, so output
+    /// line k answers the k-th non-blank input line.
+    ///
+    /// Output is buffered and flushed at the end; use --flush-each-line when another program
+    /// waits for each answer before sending the next request.
+    #[command(after_help = EXIT_CODES, verbatim_doc_comment)]
     Eval {
         /// The calendar and its file.
         #[command(flatten)]
