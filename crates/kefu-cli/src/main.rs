@@ -1,2 +1,29 @@
-//! The `kefu` command-line tool.
-fn main() {}
+//! The `kefu` command-line tool: business-calendar arithmetic from the shell.
+//!
+//! `kefu calendar add|between|next-open|is-open|add-working-days|eval --calendar FILE ...`; see `kefu --help`.
+
+mod calendar_cmd;
+mod cli;
+mod duration;
+mod error;
+mod eval;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Calendar(command) => calendar_cmd::run(command),
+    };
+    match result {
+        Ok(()) => ExitCode::from(error::EXIT_OK),
+        Err(e) => {
+            eprintln!("error: {}", e.to_string().trim_end());
+            ExitCode::from(e.exit_code())
+        }
+    }
+}

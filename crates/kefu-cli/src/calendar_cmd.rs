@@ -1,0 +1,93 @@
+//! The `kefu calendar` commands: load the calendar file, compute, print one answer.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::Path;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use kefu::calendar::{Calendar, CalendarSpec, LoadError};
+
+use crate::cli::CalendarCommand;
+use crate::error::CliError;
+use crate::eval;
+
+/// Reads and validates a calendar file: JSON when the name ends in `.json` (any case), TOML otherwise.
+///
+/// Errors name the file, then the field at fault (`week.mon`, `holidays[2].to`, ...) and, for TOML, the line
+/// and column.
+pub fn load(path: &Path) -> Result<Calendar, CliError> {
+    let text =
+        std::fs::read_to_string(path).map_err(|source| CliError::ReadCalendar { path: path.to_owned(), source })?;
+    let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let fail = |field: Option<String>, source: LoadError| CliError::LoadCalendar {
+        path: path.to_owned(),
+        field,
+        source: Box::new(source),
+    };
+    // The core's loaders give line and column but not the key path of a malformed value: deserialise the
+    // definition here, tracking the path, then build the calendar from it.
+    let spec: CalendarSpec = if is_json {
+        let mut de = serde_json::Deserializer::from_str(&text);
+        let spec = serde_path_to_error::deserialize(&mut de)
+            .map_err(|e| fail(field_of(e.path()), LoadError::Json(e.into_inner())))?;
+        de.end().map_err(|e| fail(None, LoadError::Json(e)))?;
+        spec
+    } else {
+        let de = toml::de::Deserializer::parse(&text).map_err(|e| fail(None, LoadError::Toml(e)))?;
+        serde_path_to_error::deserialize(de).map_err(|e| fail(field_of(e.path()), LoadError::Toml(e.into_inner())))?
+    };
+    Calendar::new(spec).map_err(|e| fail(None, LoadError::Definition(e)))
+}
+
+/// The key path of a deserialisation error, `None` at the top level (where the message says enough).
+fn field_of(path: &serde_path_to_error::Path) -> Option<String> {
+    let text = path.to_string();
+    (text != ".").then_some(text)
+}
+
+/// Appends `t` as RFC 3339 on the calendar's wall clock, with its UTC offset (`2026-10-10T09:30:00+08:00`);
+/// fractional seconds only when there are any.
+pub fn write_instant(out: &mut String, calendar: &Calendar, t: DateTime<Utc>) {
+    // Writing to a String cannot fail.
+    let _ = write!(out, "{}", calendar.local(t).to_rfc3339_opts(SecondsFormat::AutoSi, false));
+}
+
+/// Runs one `kefu calendar` command, printing its answer on stdout.
+pub fn run(command: CalendarCommand) -> Result<(), CliError> {
+    let mut answer = String::new();
+    match command {
+        CalendarCommand::Add { calendar, at, duration } => {
+            let calendar = load(&calendar.path)?;
+            let due = calendar.add(at.to_utc(), duration)?;
+            write_instant(&mut answer, &calendar, due);
+        }
+        CalendarCommand::Between { calendar, from, to } => {
+            let calendar = load(&calendar.path)?;
+            let d = calendar.between(from.to_utc(), to.to_utc())?;
+            let _ = write!(answer, "{}", d.num_seconds());
+        }
+        CalendarCommand::NextOpen { calendar, at } => {
+            let calendar = load(&calendar.path)?;
+            let open = calendar.next_open(at.to_utc())?;
+            write_instant(&mut answer, &calendar, open);
+        }
+        CalendarCommand::IsOpen { calendar, at } => {
+            let calendar = load(&calendar.path)?;
+            let _ = write!(answer, "{}", calendar.is_open(at.to_utc())?);
+        }
+        CalendarCommand::AddWorkingDays { calendar, at, days } => {
+            let calendar = load(&calendar.path)?;
+            let due = calendar.add_working_days(at.to_utc(), days)?;
+            write_instant(&mut answer, &calendar, due);
+        }
+        CalendarCommand::Eval { calendar, flush_each_line } => {
+            let calendar = load(&calendar.path)?;
+            let stdin = std::io::stdin().lock();
+            let stdout = std::io::stdout().lock();
+            return eval::run(&calendar, stdin, stdout, flush_each_line);
+        }
+    }
+    answer.push('\n');
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(answer.as_bytes()).and_then(|()| stdout.flush()).map_err(CliError::io("writing to stdout"))
+}
