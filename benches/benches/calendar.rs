@@ -1,1 +1,2 @@
+//! Placeholder until the calendar benchmarks land.
 fn main() {}

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, FixedOffset, TimeDelta};
 use clap::{Args, Parser, Subcommand};
 
-use crate::duration;
+use kefu::duration;
 
 const TOP_HELP: &str = "\
 Examples:

@@ -13,8 +13,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use kefu::calendar::Calendar;
 use serde::Deserialize;
 
-use crate::duration;
 use crate::error::CliError;
+use kefu::duration;
 
 /// Size of the output buffer: big writes, few system calls.
 const OUTPUT_BUFFER: usize = 64 * 1024;

@@ -4,7 +4,6 @@
 
 mod calendar_cmd;
 mod cli;
-mod duration;
 mod error;
 mod eval;
 

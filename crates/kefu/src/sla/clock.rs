@@ -250,7 +250,8 @@ fn fraction_of(budget: TimeDelta, permille: u16) -> TimeDelta {
 
 /// The thresholds of a policy with the measured time at which each is crossed, in order.
 pub(crate) fn thresholds(policy: &SlaPolicy, budget: TimeDelta) -> Vec<(Threshold, TimeDelta)> {
-    let warnings = policy.warnings_permille().iter().map(|&p| (Threshold::Warning { permille: p }, fraction_of(budget, p)));
+    let warnings =
+        policy.warnings_permille().iter().map(|&p| (Threshold::Warning { permille: p }, fraction_of(budget, p)));
     let mut position = budget;
     let escalations = policy.escalation().iter().enumerate().map(move |(i, e)| {
         position += e.after;
@@ -287,12 +288,11 @@ impl Run {
         }
         let thresholds = self.thresholds();
         let mut events = Vec::new();
-        for i in self.fired..thresholds.len() {
-            let at = self.at[i];
+        for (&(threshold, _), &at) in thresholds.iter().zip(&self.at).skip(self.fired) {
             if at > now {
                 break;
             }
-            events.push(match thresholds[i].0 {
+            events.push(match threshold {
                 Threshold::Warning { permille } => ClockEvent::Warned { at, permille },
                 Threshold::Breach => ClockEvent::Breached { at },
                 Threshold::Escalation { level } => ClockEvent::Escalated {
@@ -391,7 +391,11 @@ impl Machine for Clock {
         match command {
             ClockCommand::Start(_) | ClockCommand::Tick => {}
             ClockCommand::Pause { reason } => {
-                events.push(ClockEvent::Paused { at: now, consumed: run.consumed_at(&ruler, now)?, reason: reason.clone() });
+                events.push(ClockEvent::Paused {
+                    at: now,
+                    consumed: run.consumed_at(&ruler, now)?,
+                    reason: reason.clone(),
+                });
             }
             ClockCommand::Resume => {
                 let schedule = run.thresholds()[run.fired..]
@@ -451,7 +455,8 @@ impl Machine for Clock {
             ClockEvent::Met { consumed, .. } | ClockEvent::Cancelled { consumed, .. } => {
                 run.consumed = *consumed;
                 run.segment_start = None;
-                state.kind = if matches!(event, ClockEvent::Met { .. }) { ClockKind::Met } else { ClockKind::Cancelled };
+                state.kind =
+                    if matches!(event, ClockEvent::Met { .. }) { ClockKind::Met } else { ClockKind::Cancelled };
             }
         }
     }

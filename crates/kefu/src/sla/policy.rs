@@ -268,7 +268,10 @@ impl TryFrom<PolicySpec> for SlaPolicy {
         };
         let mut escalation = Vec::with_capacity(spec.escalate.len());
         for (i, e) in spec.escalate.iter().enumerate() {
-            escalation.push(Escalation { to: Role::new(e.to.clone()), after: parse(format!("escalate[{i}].after"), &e.after)? });
+            escalation.push(Escalation {
+                to: Role::new(e.to.clone()),
+                after: parse(format!("escalate[{i}].after"), &e.after)?,
+            });
         }
         let mut policy = Self { name, target, warn_at: Vec::new(), escalation };
         for (index, &value) in spec.warn_at.iter().enumerate() {
