@@ -295,11 +295,9 @@ impl Run {
             events.push(match threshold {
                 Threshold::Warning { permille } => ClockEvent::Warned { at, permille },
                 Threshold::Breach => ClockEvent::Breached { at },
-                Threshold::Escalation { level } => ClockEvent::Escalated {
-                    at,
-                    level,
-                    to: self.policy.escalation()[usize::from(level) - 1].to.clone(),
-                },
+                Threshold::Escalation { level } => {
+                    ClockEvent::Escalated { at, level, to: self.policy.escalation()[usize::from(level) - 1].to.clone() }
+                }
             });
         }
         events

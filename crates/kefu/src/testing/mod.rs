@@ -4,6 +4,7 @@
 //! *their* calendars, SLA policies and machines the same way, with [`proptest`].
 //!
 //! - [`calendar`]: strategies for opening hours, holidays, make-up days, calendars, instants and durations.
+//! - [`sla`]: strategies for SLA policies (targets, warnings, escalation ladders).
 //! - [`machine`]: the laws every [`Machine`](crate::machine::Machine) must obey (rejections leave no trace, the
 //!   table is followed, invariants hold, ticks consume due deadlines, replay reproduces the state), checked on random
 //!   command sequences driven on an explicit clock.
@@ -28,3 +29,4 @@
 
 pub mod calendar;
 pub mod machine;
+pub mod sla;
