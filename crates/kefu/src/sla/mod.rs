@@ -96,13 +96,13 @@ use crate::calendar::{CalendarError, UnknownCalendar};
 pub enum ClockError {
     /// The policy names a calendar the configuration does not have. Add it to the [`CalendarSet`](crate::calendar::CalendarSet).
     #[error(transparent)]
-    UnknownCalendar(#[from] UnknownCalendar),
+    UnknownCalendar(Box<UnknownCalendar>),
     /// The calendar could not compute (never open, or beyond the supported years).
     #[error(transparent)]
     Calendar(#[from] CalendarError),
     /// The policy is invalid (e.g. a zero target).
     #[error(transparent)]
-    Policy(#[from] PolicyError),
+    Policy(Box<PolicyError>),
     /// The command's instant is before the clock's latest event: time only moves forward.
     #[error("time went backwards: the clock's latest event is at {last}, the command at {now}")]
     TimeWentBackwards {
@@ -117,4 +117,16 @@ pub enum ClockError {
         /// The instant the computation started from.
         at: DateTime<Utc>,
     },
+}
+
+impl From<UnknownCalendar> for ClockError {
+    fn from(e: UnknownCalendar) -> Self {
+        ClockError::UnknownCalendar(Box::new(e))
+    }
+}
+
+impl From<PolicyError> for ClockError {
+    fn from(e: PolicyError) -> Self {
+        ClockError::Policy(Box::new(e))
+    }
 }
