@@ -5,7 +5,7 @@ use std::io::Write as _;
 use std::path::Path;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use kefu::calendar::{Calendar, CalendarSpec, LoadError};
+use kefu::calendar::Calendar;
 
 use crate::cli::CalendarCommand;
 use crate::error::CliError;
@@ -19,30 +19,8 @@ pub fn load(path: &Path) -> Result<Calendar, CliError> {
     let text =
         std::fs::read_to_string(path).map_err(|source| CliError::ReadCalendar { path: path.to_owned(), source })?;
     let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    let fail = |field: Option<String>, source: LoadError| CliError::LoadCalendar {
-        path: path.to_owned(),
-        field,
-        source: Box::new(source),
-    };
-    // The core's loaders give line and column but not the key path of a malformed value: deserialise the
-    // definition here, tracking the path, then build the calendar from it.
-    let spec: CalendarSpec = if is_json {
-        let mut de = serde_json::Deserializer::from_str(&text);
-        let spec = serde_path_to_error::deserialize(&mut de)
-            .map_err(|e| fail(field_of(e.path()), LoadError::Json(e.into_inner())))?;
-        de.end().map_err(|e| fail(None, LoadError::Json(e)))?;
-        spec
-    } else {
-        let de = toml::de::Deserializer::parse(&text).map_err(|e| fail(None, LoadError::Toml(e)))?;
-        serde_path_to_error::deserialize(de).map_err(|e| fail(field_of(e.path()), LoadError::Toml(e.into_inner())))?
-    };
-    Calendar::new(spec).map_err(|e| fail(None, LoadError::Definition(e)))
-}
-
-/// The key path of a deserialisation error, `None` at the top level (where the message says enough).
-fn field_of(path: &serde_path_to_error::Path) -> Option<String> {
-    let text = path.to_string();
-    (text != ".").then_some(text)
+    let loaded = if is_json { Calendar::from_json_str(&text) } else { Calendar::from_toml_str(&text) };
+    loaded.map_err(|source| CliError::LoadCalendar { path: path.to_owned(), source: Box::new(source) })
 }
 
 /// Appends `t` as RFC 3339 on the calendar's wall clock, with its UTC offset (`2026-10-10T09:30:00+08:00`);

@@ -26,13 +26,10 @@ pub enum CliError {
     },
     /// The calendar file was read but is not a valid calendar; the message names the field and, for TOML, the
     /// line and column.
-    #[error("{}: {}{source}", path.display(), field.as_deref().map(|f| format!("in `{f}`: ")).unwrap_or_default())]
+    #[error("{}: {source}", path.display())]
     LoadCalendar {
         /// The file given with `--calendar`.
         path: PathBuf,
-        /// The key path of a malformed value, e.g. `week.mon[1]`, when the parser knows it (definition errors
-        /// name their field in their own message).
-        field: Option<String>,
         /// What is wrong in it (boxed: it is large and rare).
         source: Box<LoadError>,
     },

@@ -208,7 +208,7 @@ fn definition_errors_are_typed() {
         }],
     };
     assert!(matches!(Calendar::new(spec), Err(DefinitionError::WorkdayWithoutHours { index: 0, .. })));
-    assert!(matches!(Calendar::from_json_str("{\"time_zone\": 3}"), Err(LoadError::Json(_))));
+    assert!(matches!(Calendar::from_json_str("{\"time_zone\": 3}"), Err(LoadError::Json { .. })));
 }
 
 #[test]

@@ -113,19 +113,61 @@ fn label(name: &Option<String>) -> String {
     name.as_deref().map(|n| format!(" `{n}`")).unwrap_or_default()
 }
 
-/// A calendar text that cannot be loaded: malformed TOML/JSON, or a definition error (the message then names the field).
+/// A calendar text that cannot be loaded: malformed TOML/JSON, or a definition error (whose message names the field).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum LoadError {
-    /// The TOML text is malformed or does not have the calendar's shape; the message gives line, column and key.
+    /// The TOML text is malformed or does not have the calendar's shape; the message gives line and column, and
+    /// `field` the key path of the value at fault (e.g. `week.mon[1]`) when there is one.
     #[cfg(feature = "toml")]
-    #[error("{0}")]
-    Toml(#[from] toml::de::Error),
-    /// The JSON text is malformed or does not have the calendar's shape; the message gives line and column.
+    #[error("{}{source}", in_field(.field))]
+    Toml {
+        /// Key path of the value at fault.
+        field: Option<String>,
+        /// The parser's error.
+        source: toml::de::Error,
+    },
+    /// The JSON text is malformed or does not have the calendar's shape; the message gives line and column, and
+    /// `field` the key path of the value at fault when there is one.
     #[cfg(feature = "json")]
-    #[error("{0}")]
-    Json(#[from] serde_json::Error),
+    #[error("{}{source}", in_field(.field))]
+    Json {
+        /// Key path of the value at fault.
+        field: Option<String>,
+        /// The parser's error.
+        source: serde_json::Error,
+    },
     /// The text parsed, but the calendar it defines is invalid.
     #[error(transparent)]
     Definition(#[from] DefinitionError),
+}
+
+#[cfg(any(feature = "toml", feature = "json"))]
+fn in_field(field: &Option<String>) -> String {
+    field.as_deref().map(|f| format!("in `{f}`: ")).unwrap_or_default()
+}
+
+/// The key path of a deserialisation error, `None` at the top level (where the message says enough).
+#[cfg(any(feature = "toml", feature = "json"))]
+fn key_path(path: &serde_path_to_error::Path) -> Option<String> {
+    let text = path.to_string();
+    (text != ".").then_some(text)
+}
+
+/// Reads TOML text into `T`, tracking the key path of a malformed value.
+#[cfg(feature = "toml")]
+pub(crate) fn from_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, LoadError> {
+    let de = toml::de::Deserializer::parse(text).map_err(|source| LoadError::Toml { field: None, source })?;
+    serde_path_to_error::deserialize(de)
+        .map_err(|e| LoadError::Toml { field: key_path(e.path()), source: e.into_inner() })
+}
+
+/// Reads JSON text into `T`, tracking the key path of a malformed value; trailing text is an error.
+#[cfg(feature = "json")]
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, LoadError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = serde_path_to_error::deserialize(&mut de)
+        .map_err(|e| LoadError::Json { field: key_path(e.path()), source: e.into_inner() })?;
+    de.end().map_err(|source| LoadError::Json { field: None, source })?;
+    Ok(value)
 }

@@ -163,20 +163,19 @@ impl Calendar {
 
     /// Loads a calendar from TOML text (the shape of [`CalendarSpec`]).
     ///
-    /// Errors give the line, the column and the key: a malformed interval, an unknown field, a bad date, or a
-    /// definition error naming its field.
+    /// Errors give the line, the column and the key path: a malformed interval, an unknown field, a bad date, or
+    /// a definition error naming its field.
     ///
     /// ```
     /// use kefu::calendar::Calendar;
     ///
     /// let err = Calendar::from_toml_str("time_zone = \"Asia/Shanghai\"\n[week]\nmon = [\"09:00-08:00\"]\n")
     ///     .unwrap_err();
-    /// assert!(err.to_string().contains("line 3"), "{err}");
+    /// assert!(err.to_string().starts_with("in `week.mon[0]`: TOML parse error at line 3"), "{err}");
     /// ```
     #[cfg(feature = "toml")]
     pub fn from_toml_str(text: &str) -> Result<Self, LoadError> {
-        let spec: CalendarSpec = toml::from_str(text)?;
-        Ok(Self::new(spec)?)
+        Ok(Self::new(error::from_toml(text)?)?)
     }
 
     /// Loads a calendar from JSON text (the shape of [`CalendarSpec`]).
@@ -190,8 +189,7 @@ impl Calendar {
     /// ```
     #[cfg(feature = "json")]
     pub fn from_json_str(text: &str) -> Result<Self, LoadError> {
-        let spec: CalendarSpec = serde_json::from_str(text)?;
-        Ok(Self::new(spec)?)
+        Ok(Self::new(error::from_json(text)?)?)
     }
 
     /// The calendar's name, if its definition gives one.
