@@ -1,7 +1,7 @@
 //! kefu (客服, "customer service"): a customer-service department's rules as typed, durable state machines.
 //!
 //! The crate documentation is assembled in the final step of the foundation issue.
-#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod calendar;
 pub mod duration;
