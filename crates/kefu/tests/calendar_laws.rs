@@ -182,3 +182,16 @@ proptest! {
         prop_assert_eq!(r, oracle_add(&cal, wall, TimeDelta::zero()));
     }
 }
+
+proptest! {
+    // Long spans cross many irregular weeks (holidays, make-up days, clock changes inside opening hours): the
+    // prefix sums over whole weeks must agree with the naive walk.
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn long_spans_agree_with_the_day_by_day_oracle(cal in any_calendar(ZONES), a in any_instant(2025), span in 0i64..700 * 86_400, d in any_business_duration(days(120))) {
+        let b = a + TimeDelta::seconds(span);
+        prop_assert_eq!(ok(cal.between(a, b))?, oracle_between(&cal, a, b));
+        prop_assert_eq!(ok(cal.add(a, d))?, oracle_add(&cal, a, d));
+    }
+}

@@ -1,27 +1,37 @@
-//! The arithmetic: walking a calendar's opening intervals, skipping whole regular weeks at once.
+//! The arithmetic: walking a calendar's opening intervals, and jumping over whole weeks with prefix sums.
 //!
 //! Instants are UTC nanoseconds since the epoch (`i64`, enough for the supported years), durations nanoseconds.
-//! A week is *regular* when none of its dates is an exception (holiday, make-up day) and no UTC-offset transition
-//! falls near it; a regular week is open for exactly the nominal weekly hours, so runs of regular weeks are skipped
-//! with one multiplication. The walk therefore costs O(days in the irregular weeks crossed + log n), never O(span).
+//!
+//! A week (Monday to Sunday, local) is *regular* when it has no exception (holiday, make-up day) and its real open
+//! time equals the nominal weekly hours: a clock change at 02:00 while the desk is closed leaves a week regular,
+//! one inside opening hours does not. At build time the engine lists the irregular weeks with their real open time
+//! and keeps prefix sums, so the open time between any two Mondays is one multiplication plus one lookup. `add` and
+//! `between` therefore walk at most the two partial weeks at their ends, day by day, and do O(log n) arithmetic
+//! for everything in between, where n is the number of irregular weeks: the span's length does not matter, and
+//! neither does the number of holidays it crosses.
 
 use super::spec::{DayNumber, Schedule, weekday_index};
 use super::zone::ZoneTable;
 
 pub(crate) const NS: i64 = 1_000_000_000;
 const DAY: i64 = 86_400;
-const WEEK_NS: i64 = 7 * DAY * NS;
 
 /// Everything the walk needs, derived once from a calendar.
 #[derive(Clone, Debug)]
 pub(crate) struct Engine {
     zone: ZoneTable,
-    /// Mondays of the weeks that must be walked day by day.
+    /// Mondays of the weeks whose open time is not `week_open`, ascending.
     irregular: Vec<DayNumber>,
+    /// `open_prefix[k]` = Σ over the irregular weeks before the k-th of (their open time − `week_open`).
+    open_prefix: Vec<i128>,
+    /// Mondays of the weeks with an exception date (their working dates may differ from the week's), ascending.
+    exception_weeks: Vec<DayNumber>,
     /// Open nanoseconds in a regular week.
     week_open: i64,
     /// Working dates in a regular week.
     week_working_days: i64,
+    /// A Monday before every supported day: cumulative open time is counted from its start.
+    origin: DayNumber,
     /// Last local day the walk may enter.
     max_day: DayNumber,
     /// Results must be before this instant (ns).
@@ -41,36 +51,76 @@ fn monday_of(day: DayNumber) -> DayNumber {
 impl Engine {
     /// Builds the engine; `from`/`until` are the UTC seconds the zone table covers, `limit` the first unsupported
     /// instant (seconds).
+    ///
+    /// Cost: reading the zone (see [`ZoneTable::build`]) plus a day-by-day walk of each week that has an exception
+    /// or a clock change.
     pub(crate) fn build(tz: chrono_tz::Tz, schedule: &Schedule, from: i64, until: i64, limit: i64) -> Self {
         let zone = ZoneTable::build(tz, from, until);
-        let mut irregular = zone.unsteady_weeks();
-        irregular.extend(schedule.exceptions.iter().map(|(d, _)| monday_of(*d)));
-        irregular.sort_unstable();
-        irregular.dedup();
+        let mut exception_weeks: Vec<DayNumber> = schedule.exceptions.iter().map(|(d, _)| monday_of(*d)).collect();
+        exception_weeks.dedup();
+        let mut candidates = zone.unsteady_weeks();
+        candidates.extend(&exception_weeks);
+        candidates.sort_unstable();
+        candidates.dedup();
         let week_open = schedule.week.iter().map(|h| i64::from(h.seconds())).sum::<i64>() * NS;
-        let week_working_days = schedule.week.iter().filter(|h| !h.is_closed()).count() as i64;
-        Self {
+        let mut engine = Self {
+            zone,
+            irregular: Vec::new(),
+            open_prefix: vec![0],
+            exception_weeks,
+            week_open,
+            week_working_days: schedule.week.iter().filter(|h| !h.is_closed()).count() as i64,
+            origin: monday_of((from.div_euclid(DAY)) as DayNumber),
             max_day: ((limit + DAY).div_euclid(DAY)) as DayNumber,
             limit: limit * NS,
-            zone,
-            irregular,
-            week_open,
-            week_working_days,
+        };
+        let mut sum: i128 = 0;
+        for monday in candidates {
+            let open = engine.walk_between(schedule, engine.day_start(monday), engine.day_start(monday + 7));
+            if open != week_open || engine.exception_weeks.binary_search(&monday).is_ok() {
+                sum += i128::from(open - week_open);
+                engine.irregular.push(monday);
+                engine.open_prefix.push(sum);
+            }
         }
+        engine
     }
 
-    /// The first irregular Monday at or after `monday`, or `None`.
-    fn next_irregular(&self, monday: DayNumber) -> Option<DayNumber> {
-        self.irregular.get(self.irregular.partition_point(|&d| d < monday)).copied()
+    /// Open time from the start of `origin` to the start of the Monday `monday`.
+    fn cumulative(&self, monday: DayNumber) -> i128 {
+        let weeks = i128::from((monday - self.origin) / 7);
+        weeks * i128::from(self.week_open) + self.open_prefix[self.irregular.partition_point(|&m| m < monday)]
     }
 
-    fn is_regular_week(&self, monday: DayNumber) -> bool {
-        self.irregular.binary_search(&monday).is_err()
+    /// The first Monday `m >= from` whose week brings the cumulative open time to at least `target`
+    /// (`cumulative(m + 7) >= target`), given `cumulative(from) < target`.
+    fn week_reaching(&self, from: DayNumber, target: i128) -> Option<DayNumber> {
+        let k0 = self.irregular.partition_point(|&m| m < from);
+        let k = k0 + self.irregular[k0..].partition_point(|&m| self.cumulative(m + 7) < target);
+        let irregular = self.irregular.get(k).copied();
+        // Before that irregular week lies a run of regular weeks, each adding `week_open`.
+        let run_start = if k == k0 { from } else { self.irregular[k - 1] + 7 };
+        if self.week_open == 0 {
+            return irregular;
+        }
+        let short = target - self.cumulative(run_start);
+        let weeks = ((short + i128::from(self.week_open) - 1) / i128::from(self.week_open) - 1).max(0);
+        let monday = i128::from(run_start) + 7 * weeks;
+        let monday = DayNumber::try_from(monday).unwrap_or(DayNumber::MAX);
+        Some(irregular.map_or(monday, |m| m.min(monday)))
     }
 
-    /// Whole regular weeks available from `monday` (which must be regular) before the next irregular one.
-    fn regular_run(&self, monday: DayNumber) -> i64 {
-        self.next_irregular(monday).map_or(i64::MAX, |m| i64::from(m - monday) / 7)
+    fn exception_run(&self, monday: DayNumber) -> i64 {
+        let next = self.exception_weeks.get(self.exception_weeks.partition_point(|&d| d < monday));
+        next.map_or(i64::MAX, |&m| i64::from(m - monday) / 7)
+    }
+
+    fn next_exception_week(&self, monday: DayNumber) -> Option<DayNumber> {
+        self.exception_weeks.get(self.exception_weeks.partition_point(|&d| d < monday)).copied()
+    }
+
+    fn has_exception(&self, monday: DayNumber) -> bool {
+        self.exception_weeks.binary_search(&monday).is_ok()
     }
 
     /// UTC nanoseconds of the start of a local day.
@@ -131,68 +181,12 @@ impl Engine {
         self.each_interval(schedule, day, |s, e| (s <= t && t < e).then_some(())).is_some()
     }
 
-    /// The instant `d` (≥ 0) business nanoseconds after `t`.
-    pub(crate) fn add(&self, schedule: &Schedule, t: i64, d: i64) -> Result<i64, Stop> {
-        let mut remaining = d;
-        let mut cursor = t;
-        let mut day = self.zone.local_day(t.div_euclid(NS));
-        loop {
-            if day > self.max_day {
-                return Err(Stop::OutOfRange);
-            }
-            if weekday_index(day) == 0 && self.is_regular_week(day) && self.day_start(day) >= cursor {
-                if self.week_open == 0 {
-                    // Nothing opens before the next irregular week, if there is one.
-                    day = self.next_irregular(day).ok_or(Stop::Never)?;
-                    continue;
-                }
-                if remaining > self.week_open {
-                    // Skip whole weeks but never the one in which the result lies (its closing boundary matters).
-                    let k = self.regular_run(day).min((remaining - 1) / self.week_open);
-                    remaining -= k * self.week_open;
-                    day = day.saturating_add(DayNumber::try_from(7 * k).unwrap_or(DayNumber::MAX));
-                    continue;
-                }
-            }
-            let found = self.each_interval(schedule, day, |s, e| {
-                let s = s.max(cursor);
-                if e <= s {
-                    return None;
-                }
-                if remaining <= e - s {
-                    return Some(s + remaining);
-                }
-                remaining -= e - s;
-                cursor = e;
-                None
-            });
-            if let Some(r) = found {
-                return if r < self.limit { Ok(r) } else { Err(Stop::OutOfRange) };
-            }
-            day += 1;
-        }
-    }
-
-    /// Business nanoseconds in `[a, b)`, `a <= b`.
-    pub(crate) fn between(&self, schedule: &Schedule, a: i64, b: i64) -> i64 {
+    /// Open time in `[a, b)` by walking the days from `a`'s local date: for spans of a week or two.
+    fn walk_between(&self, schedule: &Schedule, a: i64, b: i64) -> i64 {
         let mut total = 0;
         let mut cursor = a;
         let mut day = self.zone.local_day(a.div_euclid(NS));
-        while day <= self.max_day {
-            let start = self.day_start(day);
-            if start >= b {
-                break;
-            }
-            if weekday_index(day) == 0 && self.is_regular_week(day) && start >= cursor {
-                // Within a run of regular weeks the offset is constant, so each week lasts exactly WEEK_NS.
-                let k = self.regular_run(day).min((b - start) / WEEK_NS);
-                if k > 0 {
-                    total += k * self.week_open;
-                    cursor = start + k * WEEK_NS;
-                    day += (7 * k) as DayNumber;
-                    continue;
-                }
-            }
+        while day <= self.max_day && self.day_start(day) < b {
             self.each_interval(schedule, day, |s, e| {
                 let (s, e) = (s.max(cursor), e.min(b));
                 if e > s {
@@ -204,6 +198,76 @@ impl Engine {
             day += 1;
         }
         total
+    }
+
+    /// Walks the days from `t`'s local date while they start before `until`, consuming `remaining`. Returns the
+    /// instant if it is reached, or else the open time consumed.
+    fn walk_add(&self, schedule: &Schedule, t: i64, remaining: i64, until: i64) -> Result<i64, i64> {
+        let mut left = remaining;
+        let mut cursor = t;
+        let mut day = self.zone.local_day(t.div_euclid(NS));
+        while day <= self.max_day && self.day_start(day) < until {
+            let found = self.each_interval(schedule, day, |s, e| {
+                let s = s.max(cursor);
+                if e <= s {
+                    return None;
+                }
+                if left <= e - s {
+                    return Some(s + left);
+                }
+                left -= e - s;
+                cursor = e;
+                None
+            });
+            if let Some(r) = found {
+                return Ok(r);
+            }
+            day += 1;
+        }
+        Err(remaining - left)
+    }
+
+    /// The first Monday after `t`'s week whose start is not before `t` (a repeated hour at midnight can put the
+    /// next Monday's first midnight before `t`).
+    fn next_monday(&self, t: i64) -> DayNumber {
+        let mut monday = monday_of(self.zone.local_day(t.div_euclid(NS))) + 7;
+        while self.day_start(monday) < t {
+            monday += 7;
+        }
+        monday
+    }
+
+    /// The instant `d` (≥ 0) business nanoseconds after `t`.
+    pub(crate) fn add(&self, schedule: &Schedule, t: i64, d: i64) -> Result<i64, Stop> {
+        let first = self.next_monday(t);
+        let consumed = match self.walk_add(schedule, t, d, self.day_start(first)) {
+            Ok(r) => return if r < self.limit { Ok(r) } else { Err(Stop::OutOfRange) },
+            Err(consumed) => consumed,
+        };
+        // Whole weeks: find the one in which the remaining time runs out (or, for zero, the next one open at all).
+        let remaining = d - consumed;
+        let base = self.cumulative(first);
+        let monday = self.week_reaching(first, base + i128::from(remaining.max(1))).ok_or(Stop::Never)?;
+        if monday > self.max_day {
+            return Err(Stop::OutOfRange);
+        }
+        let before = i64::try_from(self.cumulative(monday) - base).map_err(|_| Stop::OutOfRange)?;
+        match self.walk_add(schedule, self.day_start(monday), remaining - before, self.day_start(monday + 7)) {
+            Ok(r) if r < self.limit => Ok(r),
+            _ => Err(Stop::OutOfRange),
+        }
+    }
+
+    /// Business nanoseconds in `[a, b)`, `a <= b`.
+    pub(crate) fn between(&self, schedule: &Schedule, a: i64, b: i64) -> i64 {
+        let first = self.next_monday(a);
+        let last = monday_of(self.zone.local_day(b.div_euclid(NS)));
+        if first > last {
+            return self.walk_between(schedule, a, b);
+        }
+        let (s1, s2) = (self.day_start(first), self.day_start(last));
+        let whole = self.cumulative(last) - self.cumulative(first);
+        self.walk_between(schedule, a, s1) + whole as i64 + self.walk_between(schedule, s2, b)
     }
 
     /// The same local time of day on the `n`-th working date after the local date of `t`, then the next opening.
@@ -218,13 +282,13 @@ impl Engine {
             if day > self.max_day {
                 return Err(Stop::OutOfRange);
             }
-            if weekday_index(day) == 0 && self.is_regular_week(day) {
+            if weekday_index(day) == 0 && !self.has_exception(day) {
                 if self.week_working_days == 0 {
-                    day = self.next_irregular(day).ok_or(Stop::Never)? - 1;
+                    day = self.next_exception_week(day).ok_or(Stop::Never)? - 1;
                     continue;
                 }
                 if remaining > self.week_working_days {
-                    let k = self.regular_run(day).min((remaining - 1) / self.week_working_days);
+                    let k = self.exception_run(day).min((remaining - 1) / self.week_working_days);
                     remaining -= k * self.week_working_days;
                     day = day.saturating_add(DayNumber::try_from(7 * k).unwrap_or(DayNumber::MAX)) - 1;
                     continue;
