@@ -76,7 +76,8 @@ impl Engine {
         };
         let mut sum: i128 = 0;
         for monday in candidates {
-            let open = engine.walk_between(schedule, engine.day_start(monday), engine.day_start(monday + 7));
+            let open =
+                engine.walk_between(schedule, engine.day_start(monday), engine.day_start(monday + 7), monday + 7);
             if open != week_open || engine.exception_weeks.binary_search(&monday).is_ok() {
                 sum += i128::from(open - week_open);
                 engine.irregular.push(monday);
@@ -181,12 +182,13 @@ impl Engine {
         self.each_interval(schedule, day, |s, e| (s <= t && t < e).then_some(())).is_some()
     }
 
-    /// Open time in `[a, b)` by walking the days from `a`'s local date: for spans of a week or two.
-    fn walk_between(&self, schedule: &Schedule, a: i64, b: i64) -> i64 {
+    /// Open time in `[a, b)` by walking the local dates from `a`'s up to, not including, `until`: for spans of a
+    /// week or two.
+    fn walk_between(&self, schedule: &Schedule, a: i64, b: i64, until: DayNumber) -> i64 {
         let mut total = 0;
         let mut cursor = a;
         let mut day = self.zone.local_day(a.div_euclid(NS));
-        while day <= self.max_day && self.day_start(day) < b {
+        while day < until.min(self.max_day + 1) {
             self.each_interval(schedule, day, |s, e| {
                 let (s, e) = (s.max(cursor), e.min(b));
                 if e > s {
@@ -200,13 +202,13 @@ impl Engine {
         total
     }
 
-    /// Walks the days from `t`'s local date while they start before `until`, consuming `remaining`. Returns the
-    /// instant if it is reached, or else the open time consumed.
-    fn walk_add(&self, schedule: &Schedule, t: i64, remaining: i64, until: i64) -> Result<i64, i64> {
+    /// Walks the local dates from `t`'s up to, not including, `until`, consuming `remaining`. Returns the instant
+    /// if it is reached, or else the open time consumed.
+    fn walk_add(&self, schedule: &Schedule, t: i64, remaining: i64, until: DayNumber) -> Result<i64, i64> {
         let mut left = remaining;
         let mut cursor = t;
         let mut day = self.zone.local_day(t.div_euclid(NS));
-        while day <= self.max_day && self.day_start(day) < until {
+        while day < until.min(self.max_day + 1) {
             let found = self.each_interval(schedule, day, |s, e| {
                 let s = s.max(cursor);
                 if e <= s {
@@ -239,8 +241,14 @@ impl Engine {
 
     /// The instant `d` (≥ 0) business nanoseconds after `t`.
     pub(crate) fn add(&self, schedule: &Schedule, t: i64, d: i64) -> Result<i64, Stop> {
-        let first = self.next_monday(t);
-        let consumed = match self.walk_add(schedule, t, d, self.day_start(first)) {
+        // Most additions end within `t`'s own week: walk it before computing anything about whole weeks.
+        let mut first = monday_of(self.zone.local_day(t.div_euclid(NS))) + 7;
+        let mut walked = self.walk_add(schedule, t, d, first);
+        if walked.is_err() && self.day_start(first) < t {
+            first = self.next_monday(t);
+            walked = self.walk_add(schedule, t, d, first);
+        }
+        let consumed = match walked {
             Ok(r) => return if r < self.limit { Ok(r) } else { Err(Stop::OutOfRange) },
             Err(consumed) => consumed,
         };
@@ -252,7 +260,7 @@ impl Engine {
             return Err(Stop::OutOfRange);
         }
         let before = i64::try_from(self.cumulative(monday) - base).map_err(|_| Stop::OutOfRange)?;
-        match self.walk_add(schedule, self.day_start(monday), remaining - before, self.day_start(monday + 7)) {
+        match self.walk_add(schedule, self.day_start(monday), remaining - before, monday + 7) {
             Ok(r) if r < self.limit => Ok(r),
             _ => Err(Stop::OutOfRange),
         }
@@ -263,11 +271,11 @@ impl Engine {
         let first = self.next_monday(a);
         let last = monday_of(self.zone.local_day(b.div_euclid(NS)));
         if first > last {
-            return self.walk_between(schedule, a, b);
+            return self.walk_between(schedule, a, b, last + 7);
         }
         let (s1, s2) = (self.day_start(first), self.day_start(last));
         let whole = self.cumulative(last) - self.cumulative(first);
-        self.walk_between(schedule, a, s1) + whole as i64 + self.walk_between(schedule, s2, b)
+        self.walk_between(schedule, a, s1, first) + whole as i64 + self.walk_between(schedule, s2, b, last + 7)
     }
 
     /// The same local time of day on the `n`-th working date after the local date of `t`, then the next opening.

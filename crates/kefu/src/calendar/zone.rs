@@ -22,6 +22,9 @@ pub(crate) struct ZoneTable {
     at: Vec<i64>,
     /// `offsets[i]` is in effect before `at[i]`; the last entry after the last transition.
     offsets: Vec<i32>,
+    /// Local days from which on (until the next entry) the offset is steady (`Some`) or not (`None`): a day
+    /// within a day of a transition is unsteady. Ascending; the first entry starts before every supported day.
+    days: Vec<(DayNumber, Option<i32>)>,
 }
 
 fn chrono_offset(tz: Tz, utc_secs: i64) -> i32 {
@@ -52,7 +55,8 @@ impl ZoneTable {
             }
             x = y;
         }
-        Self { at, offsets }
+        let days = steady_days(&at, &offsets);
+        Self { at, offsets, days }
     }
 
     /// The offset (seconds east of UTC) at a UTC instant.
@@ -72,15 +76,13 @@ impl ZoneTable {
         (utc + i64::from(self.offset_at(utc))).rem_euclid(DAY)
     }
 
-    /// The offset in force during the whole of a local day, if no transition falls within it.
+    /// The offset in force during the whole of a local day, if no transition falls within a day of it.
+    ///
+    /// Cost: one binary search over the zone's transitions.
     #[inline]
     pub(crate) fn steady_offset(&self, day: DayNumber) -> Option<i32> {
-        let midnight = i64::from(day) * DAY;
-        let o = self.offset_at(midnight - i64::from(self.offset_at(midnight)));
-        let start = midnight - i64::from(o);
-        let i = self.at.partition_point(|&t| t <= start);
-        let steady = self.offsets[i] == o && self.at.get(i).is_none_or(|&t| t > start + DAY);
-        steady.then_some(o)
+        let i = self.days.partition_point(|&(d, _)| d <= day);
+        self.days[i.saturating_sub(1)].1
     }
 
     /// The UTC instant of a local wall-clock time (local seconds since the epoch, as if the zone were UTC).
@@ -133,6 +135,28 @@ impl ZoneTable {
     }
 }
 
+/// The breakpoints of [`ZoneTable::steady_offset`]: the local days around each transition (under either offset,
+/// one day of margin on both sides) are unsteady; between them the offset after the previous transition holds.
+fn steady_days(at: &[i64], offsets: &[i32]) -> Vec<(DayNumber, Option<i32>)> {
+    let local_day = |t: i64, o: i32| (t + i64::from(o)).div_euclid(DAY) as DayNumber;
+    let mut days = vec![(DayNumber::MIN, Some(offsets[0]))];
+    for (i, &t) in at.iter().enumerate() {
+        let (before, after) = (offsets[i], offsets[i + 1]);
+        let first = local_day(t, before.min(after)) - 1;
+        let last = local_day(t, before.max(after)) + 1;
+        // Merge with the previous unsteady stretch when they touch or overlap.
+        match days.last() {
+            Some(&(d, Some(_))) if d >= first => {
+                days.pop();
+            }
+            Some(&(_, None)) => {}
+            _ => days.push((first, None)),
+        }
+        days.push((last + 1, Some(after)));
+    }
+    days
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,6 +178,25 @@ mod tests {
             for u in probes {
                 assert_eq!(t.offset_at(u), chrono_offset(tz, u), "{name} at {u}");
             }
+        }
+    }
+
+    #[test]
+    fn steady_days_have_one_offset_from_midnight_to_midnight() {
+        for name in ["Europe/Amsterdam", "America/New_York", "Australia/Lord_Howe", "Asia/Shanghai"] {
+            let (_, t) = table(name);
+            let mut steady = 0;
+            for day in -10..84_000 {
+                let midnight = i64::from(day) * DAY;
+                if let Some(o) = t.steady_offset(day) {
+                    steady += 1;
+                    let start = midnight - i64::from(o);
+                    for probe in [start - 1, start, start + DAY / 2, start + DAY, start + DAY + 1] {
+                        assert_eq!(t.offset_at(probe), o, "{name} day {day}");
+                    }
+                }
+            }
+            assert!(steady > 80_000, "{name}: only {steady} steady days");
         }
     }
 
