@@ -7,7 +7,7 @@ use kefu::machine::{Context, Instance, Principal};
 use kefu::sla::{Clock, ClockCommand, ClockEvent, ClockKind, ClockStatus, SlaPolicy, Target, Threshold};
 use kefu::testing::calendar::{SHANGHAI_AMSTERDAM_NEW_YORK, any_calendar, any_instant};
 use kefu::testing::machine::Laws;
-use kefu::testing::sla::{any_policy, business_policy};
+use kefu::testing::sla::{any_clock_command, any_policy, business_policy};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 
@@ -171,17 +171,6 @@ proptest! {
     }
 }
 
-fn commands() -> impl Strategy<Value = ClockCommand> {
-    prop_oneof![
-        1 => any_policy(DESK).prop_map(ClockCommand::Start),
-        2 => Just(ClockCommand::Pause { reason: Some("waiting for the customer".into()) }),
-        2 => Just(ClockCommand::Resume),
-        1 => Just(ClockCommand::Stop),
-        1 => Just(ClockCommand::Cancel { reason: "duplicate".into() }),
-        3 => Just(ClockCommand::Tick),
-    ]
-}
-
 #[test]
 fn random_clock_histories_obey_the_machine_laws_and_replay() {
     let mut runner_calendars = proptest::test_runner::TestRunner::deterministic();
@@ -206,7 +195,7 @@ fn random_clock_histories_obey_the_machine_laws_and_replay() {
                     _ => Ok(()),
                 }
             });
-        if let Err(failure) = laws.run(commands()) {
+        if let Err(failure) = laws.run(any_clock_command(DESK)) {
             panic!("{failure}");
         }
     }

@@ -3,7 +3,7 @@
 use chrono::TimeDelta;
 use proptest::prelude::*;
 
-use crate::sla::SlaPolicy;
+use crate::sla::{ClockCommand, SlaPolicy};
 
 /// A policy on the calendar named `calendar`: a wall-clock, business-time or working-day target, up to three
 /// warnings and an escalation ladder of up to four rungs (0 to 4 hours apart).
@@ -30,4 +30,18 @@ pub fn any_policy(calendar: &'static str) -> impl Strategy<Value = SlaPolicy> {
 /// "1 business hour to handle" (rule B6).
 pub fn business_policy(calendar: &'static str, within: std::ops::Range<i64>) -> impl Strategy<Value = SlaPolicy> {
     within.prop_map(move |s| SlaPolicy::business("business", TimeDelta::seconds(s), calendar))
+}
+
+/// Commands for a [`Clock`](crate::sla::Clock) whose policies use the calendar named `calendar`: starts (with
+/// [`any_policy`]), pauses, resumes, stops, cancellations and ticks, weighted towards ticks and pauses. Feed them to
+/// [`Laws`](crate::testing::machine::Laws) to check the machine laws on random clock histories.
+pub fn any_clock_command(calendar: &'static str) -> impl Strategy<Value = ClockCommand> {
+    prop_oneof![
+        1 => any_policy(calendar).prop_map(ClockCommand::Start),
+        2 => Just(ClockCommand::Pause { reason: Some("waiting for the customer".into()) }),
+        2 => Just(ClockCommand::Resume),
+        1 => Just(ClockCommand::Stop),
+        1 => Just(ClockCommand::Cancel { reason: "no longer needed".into() }),
+        3 => Just(ClockCommand::Tick),
+    ]
 }
