@@ -166,12 +166,42 @@ fn parse_iso(text: &str) -> Result<TimeDelta, &'static str> {
     Ok(TimeDelta::nanoseconds(total_ns))
 }
 
-/// Formats a duration the way [`parse`] reads it back, e.g. `1h 30m`.
+/// Formats a duration the way [`parse`] reads it back, with hours as the largest unit so that no "day" appears
+/// where business time is meant: `24h`, `37h 30m`, `1h 5s 250ms`, `0s`.
+///
+/// ```
+/// use chrono::TimeDelta;
+/// use kefu::duration::format;
+///
+/// assert_eq!(format(TimeDelta::hours(24)), "24h");
+/// assert_eq!(format(TimeDelta::minutes(2250)), "37h 30m");
+/// assert_eq!(format(TimeDelta::milliseconds(-1500)), "-1s 500ms");
+/// ```
 pub fn format(d: TimeDelta) -> String {
-    match d.to_std() {
-        Ok(std) => humantime::format_duration(std).to_string(),
-        Err(_) => format!("-{}", humantime::format_duration((-d).to_std().unwrap_or_default())),
+    use std::fmt::Write as _;
+    if d.is_zero() {
+        return "0s".to_owned();
     }
+    let (sign, d) = if d < TimeDelta::zero() { ("-", -d) } else { ("", d) };
+    let secs = d.num_seconds();
+    let nanos = d.subsec_nanos();
+    let parts = [
+        (secs / 3600, "h"),
+        (secs / 60 % 60, "m"),
+        (secs % 60, "s"),
+        (i64::from(nanos / 1_000_000), "ms"),
+        (i64::from(nanos / 1_000 % 1_000), "us"),
+        (i64::from(nanos % 1_000), "ns"),
+    ];
+    let mut out = String::from(sign);
+    for (value, unit) in parts.into_iter().filter(|(v, _)| *v != 0) {
+        if out.len() > sign.len() {
+            out.push(' ');
+        }
+        // Writing to a String cannot fail.
+        let _ = write!(out, "{value}{unit}");
+    }
+    out
 }
 
 /// Serde helpers: `#[serde(with = "kefu::duration::human")]` on a `TimeDelta` field reads `"1h"`, `"PT1H"` or a

@@ -139,7 +139,17 @@ pub mod sla;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-// The README's example is compiled and run with the doctests, so that it cannot drift from the API.
+// The README's and the guide's Rust examples are compiled and run with the doctests, so they cannot drift from the API.
 #[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
-mod readme {}
+mod guide {
+    #[doc = include_str!("../../../README.md")]
+    mod readme {}
+    #[doc = include_str!("../../../docs/src/concepts/deciders.md")]
+    mod deciders {}
+    #[doc = include_str!("../../../docs/src/calendars.md")]
+    mod calendars {}
+    #[doc = include_str!("../../../docs/src/sla.md")]
+    mod sla {}
+    #[doc = include_str!("../../../docs/src/testing.md")]
+    mod testing {}
+}

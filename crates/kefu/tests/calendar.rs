@@ -142,7 +142,7 @@ fn a_calendar_that_never_opens_is_an_error_not_a_hang() -> Result {
     let t = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     let err = closed.add(t, TimeDelta::hours(1)).unwrap_err();
     assert!(matches!(err, CalendarError::NeverOpen { .. }), "{err}");
-    assert_eq!(err.to_string(), "calendar `closed` is never open at or after 2026-01-01 00:00:00 UTC");
+    assert_eq!(err.to_string(), "calendar `closed` is never open at or after 2026-01-01T00:00:00+00:00");
     assert!(matches!(closed.add_working_days(t, 2), Err(CalendarError::NeverOpen { .. })));
     // Open once, on a single make-up day: found, and after it nothing.
     let once = Calendar::from_toml_str(

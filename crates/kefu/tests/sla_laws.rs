@@ -158,6 +158,17 @@ proptest! {
     }
 
     #[test]
+    fn a_working_day_clock_is_due_when_add_working_days_says(
+        cal in any_calendar(SHANGHAI_AMSTERDAM_NEW_YORK),
+        days in 1u32..15,
+        t0 in any_instant(2025),
+    ) {
+        let calendars = set(cal.clone());
+        let clock = started(SlaPolicy::working_days("C5", days, DESK), t0, &calendars)?;
+        prop_assert_eq!(clock.state().due_at(), Some(cal.add_working_days(t0, days).map_err(fail)?));
+    }
+
+    #[test]
     fn a_business_clock_started_while_closed_counts_from_the_next_opening(
         cal in any_calendar(SHANGHAI_AMSTERDAM_NEW_YORK),
         policy in business_policy(DESK, 60..8 * 3600),

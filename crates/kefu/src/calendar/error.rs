@@ -88,7 +88,7 @@ pub enum DefinitionError {
 #[non_exhaustive]
 pub enum CalendarError {
     /// The calendar has no opening hours at or after the instant (within the supported years): it is never open.
-    #[error("calendar{} is never open at or after {after}", label(.calendar))]
+    #[error("calendar{} is never open at or after {}", label(.calendar), .after.to_rfc3339())]
     NeverOpen {
         /// The calendar's name, if it has one.
         calendar: Option<String>,

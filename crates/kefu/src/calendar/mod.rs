@@ -292,9 +292,11 @@ impl Calendar {
     ///
     /// `d` must be zero or more. A result at a closing time is that closing instant; adding zero outside opening
     /// hours gives the next opening. Laws (property-tested): `add(add(t, a), b) == add(t, a + b)` for `b > 0`;
-    /// `between(t, add(t, d)) == d` when `t` is open; monotone in `t` and `d`.
+    /// `between(t, add(t, d)) == d` for every `t`; monotone in `t` and `d`.
     ///
-    /// Cost: O(d) never; O(log n + days in the irregular weeks crossed).
+    /// Cost: independent of `d` and of the holidays crossed: a walk over at most two weeks of days plus
+    /// O(log n) arithmetic, n being the number of irregular weeks (holidays, make-up days, clock changes inside
+    /// opening hours).
     pub fn add(&self, t: DateTime<Utc>, d: TimeDelta) -> Result<DateTime<Utc>, CalendarError> {
         let start = to_nanos(t)?;
         if d < TimeDelta::zero() {
@@ -311,6 +313,8 @@ impl Calendar {
     /// The business time between two instants: positive when `a <= b`, negative (and of equal size) otherwise.
     ///
     /// Additive: `between(a, b) + between(b, c) == between(a, c)`. Never more than the elapsed time.
+    ///
+    /// Cost: like [`add`](Self::add), independent of the span's length.
     pub fn between(&self, a: DateTime<Utc>, b: DateTime<Utc>) -> Result<TimeDelta, CalendarError> {
         let (x, y) = (to_nanos(a)?, to_nanos(b)?);
         let engine = self.engine();

@@ -260,6 +260,31 @@ pub(crate) fn thresholds(policy: &SlaPolicy, budget: TimeDelta) -> Vec<(Threshol
     warnings.chain([(Threshold::Breach, budget)]).chain(escalations).collect()
 }
 
+/// When each of `thresholds` falls due if counting from `from` with `consumed` already used, in order.
+///
+/// A working-day target is due at an instant a person would name: when its breach falls on a closing instant (the
+/// end of the last open stretch), it moves to the next opening — the answer of
+/// [`Calendar::add_working_days`](crate::calendar::Calendar::add_working_days) — which is the same business time.
+/// Later thresholds never come before earlier ones.
+fn schedule(
+    ruler: &Ruler<'_>,
+    policy: &SlaPolicy,
+    thresholds: &[(Threshold, TimeDelta)],
+    from: DateTime<Utc>,
+    consumed: TimeDelta,
+) -> Result<Vec<DateTime<Utc>>, ClockError> {
+    let working_days = matches!(policy.target(), super::Target::WorkingDays { .. });
+    let mut out: Vec<DateTime<Utc>> = Vec::with_capacity(thresholds.len());
+    for &(threshold, position) in thresholds {
+        let mut at = ruler.add(from, (position - consumed).max(TimeDelta::zero()))?;
+        if working_days && threshold == Threshold::Breach {
+            at = ruler.to_opening(at)?;
+        }
+        out.push(out.last().map_or(at, |&previous: &DateTime<Utc>| at.max(previous)));
+    }
+    Ok(out)
+}
+
 impl Run {
     fn breach_index(&self) -> usize {
         self.policy.warnings_permille().len()
@@ -372,12 +397,9 @@ impl Machine for Clock {
             let ClockCommand::Start(policy) = command else { return Ok(Vec::new()) };
             policy.validate()?;
             let ruler = Ruler::for_target(policy.target(), ctx.config())?;
-            let counting_from = ruler.counting_from(now)?;
+            let counting_from = ruler.to_opening(now)?;
             let budget = ruler.budget(policy.target(), now)?;
-            let schedule = thresholds(policy, budget)
-                .iter()
-                .map(|(_, position)| ruler.add(counting_from, *position))
-                .collect::<Result<_, _>>()?;
+            let schedule = schedule(&ruler, policy, &thresholds(policy, budget), counting_from, TimeDelta::zero())?;
             return Ok(vec![ClockEvent::Started { at: now, counting_from, policy: policy.clone(), budget, schedule }]);
         };
         if now < run.last_at {
@@ -396,10 +418,7 @@ impl Machine for Clock {
                 });
             }
             ClockCommand::Resume => {
-                let schedule = run.thresholds()[run.fired..]
-                    .iter()
-                    .map(|(_, position)| ruler.add(now, (*position - run.consumed).max(TimeDelta::zero())))
-                    .collect::<Result<_, _>>()?;
+                let schedule = schedule(&ruler, &run.policy, &run.thresholds()[run.fired..], now, run.consumed)?;
                 events.push(ClockEvent::Resumed { at: now, schedule });
             }
             ClockCommand::Stop => {

@@ -39,8 +39,9 @@ impl<'a> Ruler<'a> {
         }
     }
 
-    /// When a clock started at `t` begins to count: the next opening for business time.
-    pub(crate) fn counting_from(&self, t: DateTime<Utc>) -> Result<DateTime<Utc>, ClockError> {
+    /// `t` itself when it lies inside opening hours (or on the wall clock), else the next opening: where a
+    /// business clock started at `t` begins to count.
+    pub(crate) fn to_opening(&self, t: DateTime<Utc>) -> Result<DateTime<Utc>, ClockError> {
         match self {
             Ruler::Wall => Ok(t),
             Ruler::Business(c) => Ok(c.next_open(t)?),
