@@ -235,3 +235,22 @@ fn every_clock_state_is_reachable_and_can_end() {
     assert!(graph.unreachable().is_empty());
     assert!(graph.cannot_finish().is_empty());
 }
+
+#[test]
+fn statuses_read_well_on_a_dashboard() {
+    let shown: Vec<String> = [
+        ClockStatus::Running,
+        ClockStatus::Warning { permille: 750 },
+        ClockStatus::Warning { permille: 125 },
+        ClockStatus::Breached { escalations: 2 },
+        ClockStatus::Paused { breached: true },
+        ClockStatus::Met { late: true },
+    ]
+    .iter()
+    .map(ToString::to_string)
+    .collect();
+    assert_eq!(
+        shown,
+        ["running", "warning (75%)", "warning (12.5%)", "breached (2 escalations)", "paused (breached)", "met late"]
+    );
+}

@@ -145,6 +145,19 @@ pub trait Machine {
     /// Applies one event to the state. Infallible: events are facts that already happened.
     fn evolve(state: &mut Self::State, event: &Self::Event);
 
+    /// The kind of state `events` lead to from `state`, for [`decide`]'s table check.
+    ///
+    /// The default folds the events onto a clone of the state. Override it when the kind can be read off the events
+    /// without cloning (a state with strings and vectors makes the clone the dearest part of a decision); it must
+    /// agree with the fold, which the machine laws ([`testing::machine`](crate::testing)) check on every step.
+    fn kind_after(state: &Self::State, events: &[Self::Event]) -> Self::StateKind {
+        let mut next = state.clone();
+        for event in events {
+            Self::evolve(&mut next, event);
+        }
+        Self::state_kind(&next)
+    }
+
     /// The instants at which the machine wants a tick command, in any order. Empty by default.
     fn deadlines(state: &Self::State) -> Vec<Deadline> {
         let _ = state;
@@ -156,7 +169,8 @@ pub trait Machine {
 ///
 /// 1. If the table has no row for `(state kind, command kind)`: [`Rejection::NotAllowed`].
 /// 2. Otherwise [`Machine::handle`] runs; its refusal becomes [`Rejection::Refused`].
-/// 3. The events are folded onto a clone of the state; if they are not empty and the resulting kind is not among the
+/// 3. [`Machine::kind_after`] gives the kind the events lead to (by default, folding them on a clone); if they are not
+///    empty and that kind is not among the
 ///    declared `to` kinds: [`Rejection::UndeclaredTransition`] (a machine bug, reported rather than panicking).
 ///
 /// Cost: one scan of the table, the machine's `handle`, and one clone of the state plus the fold of the events.
@@ -199,11 +213,7 @@ pub fn decide<M: Machine>(
     if events.is_empty() {
         return Ok(events);
     }
-    let mut next = state.clone();
-    for event in &events {
-        M::evolve(&mut next, event);
-    }
-    let reached = M::state_kind(&next);
+    let reached = M::kind_after(state, &events);
     if rows().any(|t| t.leads_to(reached)) {
         Ok(events)
     } else {

@@ -478,6 +478,28 @@ impl Machine for Clock {
         }
     }
 
+    /// The kind is decided by the last event that changes it; no clone of the run is needed.
+    fn kind_after(state: &ClockState, events: &[ClockEvent]) -> ClockKind {
+        let mut kind = state.kind;
+        let mut breached = state.run.as_ref().is_some_and(Run::breached);
+        for event in events {
+            kind = match event {
+                ClockEvent::Started { .. } => ClockKind::Running,
+                ClockEvent::Warned { .. } | ClockEvent::Escalated { .. } => kind,
+                ClockEvent::Breached { .. } => {
+                    breached = true;
+                    ClockKind::Overdue
+                }
+                ClockEvent::Paused { .. } => ClockKind::Paused,
+                ClockEvent::Resumed { .. } if breached => ClockKind::Overdue,
+                ClockEvent::Resumed { .. } => ClockKind::Running,
+                ClockEvent::Met { .. } => ClockKind::Met,
+                ClockEvent::Cancelled { .. } => ClockKind::Cancelled,
+            };
+        }
+        kind
+    }
+
     fn deadlines(state: &ClockState) -> Vec<Deadline> {
         state.next_threshold().map(|(threshold, at)| Deadline::new(at, threshold.label())).into_iter().collect()
     }
@@ -524,6 +546,27 @@ pub enum ClockStatus {
     },
     /// Cancelled.
     Cancelled,
+}
+
+impl core::fmt::Display for ClockStatus {
+    /// `running`, `warning (75%)`, `breached (2 escalations)`, `paused`, `paused (breached)`, `met`, `met late`,
+    /// `cancelled`, `not started`: for dashboards and timelines.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match *self {
+            ClockStatus::NotStarted => f.write_str("not started"),
+            ClockStatus::Running => f.write_str("running"),
+            ClockStatus::Warning { permille } if permille % 10 == 0 => write!(f, "warning ({}%)", permille / 10),
+            ClockStatus::Warning { permille } => write!(f, "warning ({}.{}%)", permille / 10, permille % 10),
+            ClockStatus::Breached { escalations: 0 } => f.write_str("breached"),
+            ClockStatus::Breached { escalations: 1 } => f.write_str("breached (1 escalation)"),
+            ClockStatus::Breached { escalations } => write!(f, "breached ({escalations} escalations)"),
+            ClockStatus::Paused { breached: false } => f.write_str("paused"),
+            ClockStatus::Paused { breached: true } => f.write_str("paused (breached)"),
+            ClockStatus::Met { late: false } => f.write_str("met"),
+            ClockStatus::Met { late: true } => f.write_str("met late"),
+            ClockStatus::Cancelled => f.write_str("cancelled"),
+        }
+    }
 }
 
 impl ClockState {

@@ -9,7 +9,9 @@
 //!   closed starts counting at the next opening.
 //! - Warnings fire at fractions of the target (e.g. 75%), the breach at the due instant, and the escalation ladder
 //!   (specialist → supervisor → department head → leadership) at given delays after it. Each fires once, in order,
-//!   as an event with the instant it really happened — even when the tick that notices it comes later.
+//!   as an event with the instant it really happened — even when the tick that notices it comes later. Any
+//!   command records the thresholds that fell due before it, so a person's `Stop` may carry a `Breached` event the
+//!   scheduler had not yet ticked: an event's instant says when it happened, not who noticed.
 //! - The clock is a [`Machine`](crate::machine::Machine): its events are the audit trail, replaying them reproduces
 //!   it, and [`Machine::deadlines`](crate::machine::Machine::deadlines) says when it next wants a tick.
 //!

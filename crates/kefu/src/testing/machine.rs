@@ -12,7 +12,8 @@
 //! 1. [`decide`] is deterministic: deciding the same command twice gives the same result.
 //! 2. A rejected command leaves no trace: no events, the instance (state and version) unchanged.
 //! 3. No accepted command leads outside the table ([`Rejection::UndeclaredTransition`] never happens).
-//! 4. A command accepted with no events leaves the state unchanged; with events, the version grows by their number.
+//! 4. A command accepted with no events leaves the state unchanged; with events, the version grows by their number,
+//!    and [`Machine::kind_after`] predicts the kind folding them gives.
 //! 5. Every state reached satisfies your invariant, and its kind is declared: the initial kind or one the table
 //!    mentions.
 //! 6. If a tick command is configured: when the state has a deadline, a tick at that deadline is accepted, and
@@ -191,6 +192,8 @@ pub enum Law {
     DeadlinesConsumed,
     /// Replaying the emitted events did not reproduce the final instance.
     Replay,
+    /// [`Machine::kind_after`] disagreed with folding the events.
+    KindAfter,
 }
 
 impl fmt::Display for Law {
@@ -205,6 +208,7 @@ impl fmt::Display for Law {
             Self::TickAccepted => "a tick at a due deadline is accepted",
             Self::DeadlinesConsumed => "a tick leaves no due deadline behind",
             Self::Replay => "replaying the events reproduces the instance",
+            Self::KindAfter => "kind_after agrees with folding the events",
         })
     }
 }
@@ -457,6 +461,14 @@ impl<'a, M: Machine> Laws<'a, M> {
                 }
                 Ok(emitted) => {
                     accepted += 1;
+                    let predicted = M::kind_after(before.state(), &emitted);
+                    if predicted != M::state_kind(instance.state()) {
+                        return Err(fail(
+                            Law::KindAfter,
+                            index,
+                            format!("kind_after predicted {predicted:?}, folding gave {:?}", instance.kind()),
+                        ));
+                    }
                     let grown = instance.version().checked_sub(before.version());
                     if grown != u64::try_from(emitted.len()).ok()
                         || (emitted.is_empty() && instance.state() != before.state())
