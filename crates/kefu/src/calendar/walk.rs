@@ -11,6 +11,8 @@
 //! neither does the number of holidays it crosses.
 
 use super::spec::{DayNumber, Schedule, weekday_index};
+use std::sync::Arc;
+
 use super::zone::ZoneTable;
 
 pub(crate) const NS: i64 = 1_000_000_000;
@@ -19,7 +21,7 @@ const DAY: i64 = 86_400;
 /// Everything the walk needs, derived once from a calendar.
 #[derive(Clone, Debug)]
 pub(crate) struct Engine {
-    zone: ZoneTable,
+    zone: Arc<ZoneTable>,
     /// Mondays of the weeks whose open time is not `week_open`, ascending.
     irregular: Vec<DayNumber>,
     /// `open_prefix[k]` = Σ over the irregular weeks before the k-th of (their open time − `week_open`).
@@ -52,16 +54,12 @@ impl Engine {
     /// Builds the engine; `from`/`until` are the UTC seconds the zone table covers, `limit` the first unsupported
     /// instant (seconds).
     ///
-    /// Cost: reading the zone (see [`ZoneTable::build`]) plus a day-by-day walk of each week that has an exception
-    /// or a clock change.
+    /// Cost: reading the zone once per process (see [`ZoneTable::shared`]), a walk of each week with an exception,
+    /// and of the days around each clock change.
     pub(crate) fn build(tz: chrono_tz::Tz, schedule: &Schedule, from: i64, until: i64, limit: i64) -> Self {
-        let zone = ZoneTable::build(tz, from, until);
+        let zone = ZoneTable::shared(tz, from, until);
         let mut exception_weeks: Vec<DayNumber> = schedule.exceptions.iter().map(|(d, _)| monday_of(*d)).collect();
         exception_weeks.dedup();
-        let mut candidates = zone.unsteady_weeks();
-        candidates.extend(&exception_weeks);
-        candidates.sort_unstable();
-        candidates.dedup();
         let week_open = schedule.week.iter().map(|h| i64::from(h.seconds())).sum::<i64>() * NS;
         let mut engine = Self {
             zone,
@@ -74,12 +72,36 @@ impl Engine {
             max_day: ((limit + DAY).div_euclid(DAY)) as DayNumber,
             limit: limit * NS,
         };
+        // Weeks with an exception are walked whole: (Monday, real − nominal open time).
+        let mut weeks: Vec<(DayNumber, i64)> = engine
+            .exception_weeks
+            .iter()
+            .map(|&m| {
+                (m, engine.walk_between(schedule, engine.day_start(m), engine.day_start(m + 7), m + 7) - week_open)
+            })
+            .collect();
+        // A clock change alters a week's open time only on the open days around it; steady days are nominal.
+        for day in engine.zone.unsteady_days() {
+            let hours = schedule.hours_on(day);
+            if hours.is_closed() || engine.exception_weeks.binary_search(&monday_of(day)).is_ok() {
+                continue;
+            }
+            let real = engine.walk_between(schedule, engine.day_start(day), engine.day_start(day + 1), day + 1);
+            let delta = real - i64::from(hours.seconds()) * NS;
+            if delta != 0 {
+                weeks.push((monday_of(day), delta));
+            }
+        }
+        weeks.sort_by_key(|&(m, _)| m);
         let mut sum: i128 = 0;
-        for monday in candidates {
-            let open =
-                engine.walk_between(schedule, engine.day_start(monday), engine.day_start(monday + 7), monday + 7);
-            if open != week_open || engine.exception_weeks.binary_search(&monday).is_ok() {
-                sum += i128::from(open - week_open);
+        for (monday, delta) in weeks {
+            sum += i128::from(delta);
+            if engine.irregular.last() == Some(&monday) {
+                // Several shifted days in one week: one entry, whose prefix carries their sum.
+                if let Some(last) = engine.open_prefix.last_mut() {
+                    *last = sum;
+                }
+            } else {
                 engine.irregular.push(monday);
                 engine.open_prefix.push(sum);
             }

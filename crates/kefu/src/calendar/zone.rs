@@ -5,6 +5,9 @@
 //! zone once, when a calendar first computes, into a sorted table. Local days without a transition (nearly all of
 //! them) then map wall-clock times to instants with one subtraction.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
 use chrono::{DateTime, Offset, TimeZone};
 use chrono_tz::Tz;
 
@@ -32,7 +35,27 @@ fn chrono_offset(tz: Tz, utc_secs: i64) -> i32 {
     tz.offset_from_utc_datetime(&naive).fix().local_minus_utc()
 }
 
+/// Zone tables already read, by time zone and range: a pure function of its key, so sharing it is memoisation, not
+/// state. Thousands of calendars in a handful of zones (customers' quiet hours, rule B9) then pay the reading once.
+static SHARED: OnceLock<Mutex<Tables>> = OnceLock::new();
+
+/// Zone tables by (zone, first second, last second).
+type Tables = HashMap<(Tz, i64, i64), Arc<ZoneTable>>;
+
 impl ZoneTable {
+    /// The table of `tz` between the two UTC instants (seconds), read once per process and shared.
+    pub(crate) fn shared(tz: Tz, from: i64, until: i64) -> Arc<ZoneTable> {
+        let cache = SHARED.get_or_init(Default::default);
+        // A poisoned lock only means another thread panicked while inserting; the map itself is still sound.
+        if let Some(table) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&(tz, from, until)) {
+            return Arc::clone(table);
+        }
+        // Read outside the lock: two threads may both read a new zone once; the first insert wins.
+        let table = Arc::new(Self::build(tz, from, until));
+        let mut map = cache.lock().unwrap_or_else(|e| e.into_inner());
+        Arc::clone(map.entry((tz, from, until)).or_insert(table))
+    }
+
     /// Reads `tz` between the two UTC instants (seconds).
     pub(crate) fn build(tz: Tz, from: i64, until: i64) -> Self {
         let mut at = Vec::new();
@@ -76,6 +99,12 @@ impl ZoneTable {
         (utc + i64::from(self.offset_at(utc))).rem_euclid(DAY)
     }
 
+    /// The local days within a day of a transition (those whose [`steady_offset`](Self::steady_offset) is `None`),
+    /// ascending.
+    pub(crate) fn unsteady_days(&self) -> impl Iterator<Item = DayNumber> + '_ {
+        self.days.windows(2).filter(|w| w[0].1.is_none()).flat_map(|w| w[0].0..w[1].0)
+    }
+
     /// The offset in force during the whole of a local day, if no transition falls within a day of it.
     ///
     /// Cost: one binary search over the zone's transitions.
@@ -116,22 +145,6 @@ impl ZoneTable {
             }
         }
         local - i64::from(self.offset_at(local))
-    }
-
-    /// Monday day numbers of the weeks in which some local day has a transition, ascending, deduplicated.
-    pub(crate) fn unsteady_weeks(&self) -> Vec<DayNumber> {
-        let mut weeks = Vec::with_capacity(self.at.len() * 2);
-        for (i, &t) in self.at.iter().enumerate() {
-            for o in [self.offsets[i], self.offsets[i + 1]] {
-                let day = (t + i64::from(o)).div_euclid(DAY) as DayNumber;
-                for d in [day - 1, day, day + 1] {
-                    weeks.push(d - super::spec::weekday_index(d) as DayNumber);
-                }
-            }
-        }
-        weeks.sort_unstable();
-        weeks.dedup();
-        weeks
     }
 }
 
