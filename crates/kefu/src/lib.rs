@@ -18,6 +18,8 @@
 //! - [`machine`] — the decider core every workflow is written in: `decide(state, command, ctx) -> events`,
 //!   `evolve(state, event)`, deadlines, a transition table that drives both the decisions and the pictures
 //!   (Mermaid, DOT), replay.
+//! - [`approval`] — approval chains as data, decided step by step by the right roles, never by the requester
+//!   (C6, C7), each step optionally under an SLA clock.
 //! - [`duration`] — durations as people write them (`"90m"`, `"1h 30m"`, `"PT1H"`).
 //! - `testing` (feature `testing`) — proptest strategies and the machine laws, to property-test your own calendars,
 //!   policies and machines.
@@ -132,6 +134,7 @@
 //! - `testing`: public proptest strategies and the machine laws (`kefu::testing`).
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod approval;
 pub mod calendar;
 pub mod duration;
 pub mod machine;

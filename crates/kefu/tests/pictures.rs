@@ -13,6 +13,7 @@
 use std::fs;
 use std::path::PathBuf;
 
+use kefu::approval::Approval;
 use kefu::machine::example::Exception;
 use kefu::machine::{Kind, Machine, TransitionGraph};
 use kefu::sla::Clock;
@@ -44,6 +45,7 @@ fn pictures() -> Vec<(String, String)> {
     let mut all = Vec::new();
     all.extend(pictures_of::<Clock>());
     all.extend(pictures_of::<Exception>());
+    all.extend(pictures_of::<Approval>());
     all
 }
 
