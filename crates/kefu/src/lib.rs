@@ -18,6 +18,8 @@
 //! - [`machine`] — the decider core every workflow is written in: `decide(state, command, ctx) -> events`,
 //!   `evolve(state, event)`, deadlines, a transition table that drives both the decisions and the pictures
 //!   (Mermaid, DOT), replay.
+//! - [`script`] — callback scripts as data (rules S1, S2): dialogue graphs loaded from TOML/JSON, validated with
+//!   every finding at once, rendered as Mermaid/DOT, and run as a decider that yields the callback record (B4).
 //! - [`duration`] — durations as people write them (`"90m"`, `"1h 30m"`, `"PT1H"`).
 //! - `testing` (feature `testing`) — proptest strategies and the machine laws, to property-test your own calendars,
 //!   policies and machines.
@@ -134,7 +136,10 @@
 
 pub mod calendar;
 pub mod duration;
+#[cfg(any(feature = "toml", feature = "json"))]
+mod load;
 pub mod machine;
+pub mod script;
 pub mod sla;
 #[cfg(feature = "testing")]
 pub mod testing;
