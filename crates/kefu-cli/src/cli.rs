@@ -45,6 +45,9 @@ pub enum Command {
     /// Business-time arithmetic on a calendar file (TOML, or JSON when the file ends in `.json`).
     #[command(subcommand)]
     Calendar(CalendarCommand),
+    /// Callback scripts (rules S1, S2): check, render, run.
+    #[command(subcommand)]
+    Script(crate::script_cmd::ScriptCommand),
 }
 
 /// `kefu calendar ...`: one computation per call, or a stream of them with `eval`.

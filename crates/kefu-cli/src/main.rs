@@ -1,11 +1,13 @@
 //! The `kefu` command-line tool: business-calendar arithmetic from the shell.
 //!
-//! `kefu calendar add|between|next-open|is-open|add-working-days|eval --calendar FILE ...`; see `kefu --help`.
+//! `kefu calendar add|between|next-open|is-open|add-working-days|eval --calendar FILE ...` and
+//! `kefu script check|render|run FILE`; see `kefu --help`.
 
 mod calendar_cmd;
 mod cli;
 mod error;
 mod eval;
+mod script_cmd;
 
 use std::process::ExitCode;
 
@@ -17,6 +19,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Calendar(command) => calendar_cmd::run(command),
+        Command::Script(command) => return script_cmd::run(command),
     };
     match result {
         Ok(()) => ExitCode::from(error::EXIT_OK),

@@ -20,6 +20,8 @@
 //!   (Mermaid, DOT), replay.
 //! - [`approval`] — approval chains as data, decided step by step by the right roles, never by the requester
 //!   (C6, C7), each step optionally under an SLA clock.
+//! - [`script`] — callback scripts as data (rules S1, S2): dialogue graphs loaded from TOML/JSON, validated with
+//!   every finding at once, rendered as Mermaid/DOT, and run as a decider that yields the callback record (B4).
 //! - [`duration`] — durations as people write them (`"90m"`, `"1h 30m"`, `"PT1H"`).
 //! - `testing` (feature `testing`) — proptest strategies and the machine laws, to property-test your own calendars,
 //!   policies and machines.
@@ -137,7 +139,10 @@
 pub mod approval;
 pub mod calendar;
 pub mod duration;
+#[cfg(any(feature = "toml", feature = "json"))]
+mod load;
 pub mod machine;
+pub mod script;
 pub mod sla;
 #[cfg(feature = "testing")]
 pub mod testing;

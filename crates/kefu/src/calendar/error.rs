@@ -120,7 +120,7 @@ pub enum LoadError {
     /// The TOML text is malformed or does not have the calendar's shape; the message gives line and column, and
     /// `field` the key path of the value at fault (e.g. `week.mon[1]`) when there is one.
     #[cfg(feature = "toml")]
-    #[error("{}{source}", in_field(.field))]
+    #[error("{}{source}", crate::load::in_field(.field))]
     Toml {
         /// Key path of the value at fault.
         field: Option<String>,
@@ -130,7 +130,7 @@ pub enum LoadError {
     /// The JSON text is malformed or does not have the calendar's shape; the message gives line and column, and
     /// `field` the key path of the value at fault when there is one.
     #[cfg(feature = "json")]
-    #[error("{}{source}", in_field(.field))]
+    #[error("{}{source}", crate::load::in_field(.field))]
     Json {
         /// Key path of the value at fault.
         field: Option<String>,
@@ -143,31 +143,13 @@ pub enum LoadError {
 }
 
 #[cfg(any(feature = "toml", feature = "json"))]
-fn in_field(field: &Option<String>) -> String {
-    field.as_deref().map(|f| format!("in `{f}`: ")).unwrap_or_default()
-}
-
-/// The key path of a deserialisation error, `None` at the top level (where the message says enough).
-#[cfg(any(feature = "toml", feature = "json"))]
-fn key_path(path: &serde_path_to_error::Path) -> Option<String> {
-    let text = path.to_string();
-    (text != ".").then_some(text)
-}
-
-/// Reads TOML text into `T`, tracking the key path of a malformed value.
-#[cfg(feature = "toml")]
-pub(crate) fn from_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, LoadError> {
-    let de = toml::de::Deserializer::parse(text).map_err(|source| LoadError::Toml { field: None, source })?;
-    serde_path_to_error::deserialize(de)
-        .map_err(|e| LoadError::Toml { field: key_path(e.path()), source: e.into_inner() })
-}
-
-/// Reads JSON text into `T`, tracking the key path of a malformed value; trailing text is an error.
-#[cfg(feature = "json")]
-pub(crate) fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, LoadError> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let value = serde_path_to_error::deserialize(&mut de)
-        .map_err(|e| LoadError::Json { field: key_path(e.path()), source: e.into_inner() })?;
-    de.end().map_err(|source| LoadError::Json { field: None, source })?;
-    Ok(value)
+impl From<crate::load::Parse> for LoadError {
+    fn from(parse: crate::load::Parse) -> Self {
+        match parse {
+            #[cfg(feature = "toml")]
+            crate::load::Parse::Toml { field, source } => Self::Toml { field, source },
+            #[cfg(feature = "json")]
+            crate::load::Parse::Json { field, source } => Self::Json { field, source },
+        }
+    }
 }

@@ -178,7 +178,7 @@ impl Calendar {
     /// ```
     #[cfg(feature = "toml")]
     pub fn from_toml_str(text: &str) -> Result<Self, LoadError> {
-        Ok(Self::new(error::from_toml(text)?)?)
+        Ok(Self::new(crate::load::from_toml(text)?)?)
     }
 
     /// Loads a calendar from JSON text (the shape of [`CalendarSpec`]).
@@ -192,7 +192,7 @@ impl Calendar {
     /// ```
     #[cfg(feature = "json")]
     pub fn from_json_str(text: &str) -> Result<Self, LoadError> {
-        Ok(Self::new(error::from_json(text)?)?)
+        Ok(Self::new(crate::load::from_json(text)?)?)
     }
 
     /// The calendar's name, if its definition gives one.

@@ -1,0 +1,238 @@
+//! Script runs (rules S1, S2, B4, B5): scenarios with explicit instants, rejections, pictures.
+
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use kefu::machine::{Context, Instance, Principal, Rejection, TransitionGraph, replay};
+use kefu::script::{
+    Answer, CallbackRecord, Outcome, RunCommand, RunError, RunKind, S1_TOML, S2_TOML, ScriptRun, ValidScript,
+};
+
+fn t0() -> DateTime<Utc> {
+    // Monday 2 November 2026, 10:00 in Shanghai.
+    Utc.with_ymd_and_hms(2026, 11, 2, 2, 0, 0).unwrap()
+}
+
+/// Drives a run with one answer every 15 seconds; `None` skips.
+fn drive(script: &ValidScript, steps: &[(&str, Option<Answer>)]) -> (Instance<ScriptRun>, Vec<kefu::script::RunEvent>) {
+    let agent = Principal::new("agent-7");
+    let mut run = Instance::<ScriptRun>::new();
+    let mut log = run.execute(&RunCommand::Start, &Context::new(t0(), &agent, script)).unwrap();
+    for (k, (question, answer)) in steps.iter().enumerate() {
+        let ctx = Context::new(t0() + TimeDelta::seconds(15 * (k as i64 + 1)), &agent, script);
+        let command = match answer {
+            Some(a) => RunCommand::answer(*question, a.clone()),
+            None => RunCommand::skip(*question),
+        };
+        log.extend(run.execute(&command, &ctx).unwrap_or_else(|e| panic!("{question}: {e}")));
+    }
+    (run, log)
+}
+
+fn record(run: &Instance<ScriptRun>) -> CallbackRecord {
+    run.state().record().expect("the run has ended")
+}
+
+fn s1() -> ValidScript {
+    ValidScript::from_toml_str(S1_TOML).unwrap()
+}
+
+fn s2() -> ValidScript {
+    ValidScript::from_toml_str(S2_TOML).unwrap()
+}
+
+#[test]
+fn rule_s1_satisfied_customer_completes_without_problems() {
+    let s1 = s1();
+    let (run, log) = drive(
+        &s1,
+        &[
+            ("greeting", Some(Answer::YesNo(true))),
+            ("ask_satisfaction", Some(Answer::choice("satisfied"))),
+            ("ask_channel", Some(Answer::text("展会"))),
+            ("ask_suggestion", None),
+            ("ask_referral", Some(Answer::YesNo(true))),
+        ],
+    );
+    assert_eq!(run.kind(), RunKind::Completed);
+    let r = record(&run);
+    assert_eq!(r.outcome, Outcome::Completed);
+    assert_eq!(r.satisfaction.as_deref(), Some("satisfied"));
+    assert_eq!(r.referral, Some(true));
+    assert_eq!(r.channel.as_deref(), Some("展会"));
+    assert_eq!(r.suggestion, None);
+    assert!(r.problems.is_empty());
+    assert_eq!(
+        r.path,
+        [
+            "greeting",
+            "route_convenient",
+            "ask_satisfaction",
+            "route_satisfaction",
+            "ask_channel",
+            "ask_suggestion",
+            "ask_referral",
+            "route_closing",
+            "close_satisfied"
+        ]
+    );
+    assert_eq!(r.answers.len(), 5);
+    assert_eq!(r.answers[4].at, t0() + TimeDelta::seconds(75));
+    assert_eq!((r.started_at, r.ended_at), (t0(), t0() + TimeDelta::seconds(75)));
+    assert_eq!(r.hash, s1.hash());
+    assert_eq!(replay::<ScriptRun>(&log), run);
+}
+
+#[test]
+fn rule_s1_rule_b5_unsatisfied_customer_raises_a_problem_and_gets_the_apology() {
+    let (run, _) = drive(
+        &s1(),
+        &[
+            ("greeting", Some(Answer::YesNo(true))),
+            ("ask_satisfaction", Some(Answer::choice("so_so"))),
+            ("ask_improve", Some(Answer::text("送货太慢"))),
+            ("ask_channel", Some(Answer::text("朋友介绍"))),
+            ("ask_suggestion", Some(Answer::text("提前通知发货时间"))),
+            ("ask_referral", Some(Answer::YesNo(false))),
+        ],
+    );
+    let r = record(&run);
+    assert_eq!(r.outcome, Outcome::Completed);
+    assert_eq!(r.problems.len(), 1);
+    assert_eq!(r.problems[0].text, "送货太慢");
+    assert_eq!(r.problems[0].node, "record_problem");
+    assert_eq!(r.problems[0].at, t0() + TimeDelta::seconds(45));
+    assert_eq!(r.satisfaction.as_deref(), Some("so_so"));
+    assert_eq!(r.referral, Some(false));
+    assert_eq!(r.path.last().map(String::as_str), Some("close_unsatisfied"));
+}
+
+#[test]
+fn rule_s1_not_convenient_is_rescheduled_at_the_customers_time() {
+    let when = Utc.with_ymd_and_hms(2026, 11, 3, 7, 0, 0).unwrap(); // 15:00 the next day in Shanghai
+    let (run, _) =
+        drive(&s1(), &[("greeting", Some(Answer::YesNo(false))), ("ask_time", Some(Answer::DateTime(when)))]);
+    assert_eq!(run.kind(), RunKind::Rescheduled);
+    let r = record(&run);
+    assert_eq!(r.outcome, Outcome::Rescheduled);
+    assert_eq!(r.next_contact, Some(when));
+    assert_eq!(r.path, ["greeting", "route_convenient", "ask_time", "schedule_next", "end_rescheduled"]);
+}
+
+#[test]
+fn rule_s2_not_convenient_is_rescheduled_at_the_customers_time() {
+    let when = Utc.with_ymd_and_hms(2026, 11, 4, 1, 30, 0).unwrap();
+    let (run, _) =
+        drive(&s2(), &[("greeting", Some(Answer::YesNo(false))), ("ask_time", Some(Answer::DateTime(when)))]);
+    assert_eq!(record(&run).next_contact, Some(when));
+    assert_eq!(run.kind(), RunKind::Rescheduled);
+}
+
+#[test]
+fn rule_s2_every_reason_is_recorded_one_by_one_and_each_is_a_problem() {
+    let (run, _) = drive(
+        &s2(),
+        &[
+            ("greeting", Some(Answer::YesNo(true))),
+            ("ask_reason", Some(Answer::YesNo(true))),
+            ("reason_detail", Some(Answer::text("价格比别家高"))),
+            ("more_reasons", Some(Answer::YesNo(true))),
+            ("reason_detail", Some(Answer::text("上次送货晚了两天"))),
+            ("more_reasons", Some(Answer::YesNo(false))),
+            ("ask_continue", Some(Answer::YesNo(true))),
+            ("ask_suggestion", None),
+            ("ask_referral", Some(Answer::YesNo(true))),
+        ],
+    );
+    let r = record(&run);
+    assert_eq!(r.outcome, Outcome::Completed);
+    assert_eq!(r.reasons, ["价格比别家高", "上次送货晚了两天"]);
+    assert_eq!(r.problems.iter().map(|p| p.text.as_str()).collect::<Vec<_>>(), r.reasons);
+    assert_eq!(r.continue_cooperation, Some(true));
+    assert_eq!(r.path.last().map(String::as_str), Some("close_problems"));
+    assert!(r.path.contains(&"problems_recorded".to_owned()));
+}
+
+#[test]
+fn rule_s2_no_problems_goes_straight_to_suggestions_and_thanks() {
+    let (run, _) = drive(
+        &s2(),
+        &[
+            ("greeting", Some(Answer::YesNo(true))),
+            ("ask_reason", Some(Answer::YesNo(false))),
+            ("ask_suggestion", Some(Answer::text("多发新品信息"))),
+            ("ask_referral", Some(Answer::YesNo(true))),
+        ],
+    );
+    let r = record(&run);
+    assert!(r.problems.is_empty() && r.reasons.is_empty());
+    assert_eq!(r.continue_cooperation, None);
+    assert_eq!(r.path.last().map(String::as_str), Some("close_thanks"));
+}
+
+#[test]
+fn wrong_answers_are_refused_and_leave_no_trace() {
+    let s1 = s1();
+    let agent = Principal::new("agent-7");
+    let ctx = Context::new(t0(), &agent, &s1);
+    let mut run = Instance::<ScriptRun>::new();
+    run.execute(&RunCommand::Start, &ctx).unwrap();
+    let before = run.clone();
+    let refuse = |run: &mut Instance<ScriptRun>, command: RunCommand| -> RunError {
+        match run.execute(&command, &ctx) {
+            Err(Rejection::Refused { reason, .. }) => reason,
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    };
+    assert!(matches!(
+        refuse(&mut run, RunCommand::answer("ask_satisfaction", Answer::YesNo(true))),
+        RunError::NotTheCurrentQuestion { .. }
+    ));
+    assert!(matches!(
+        refuse(&mut run, RunCommand::answer("greeting", Answer::text("hm"))),
+        RunError::WrongAnswerKind { .. }
+    ));
+    run.execute(&RunCommand::answer("greeting", Answer::YesNo(false)), &ctx).unwrap();
+    let err = refuse(&mut run, RunCommand::answer("ask_time", Answer::DateTime(t0() - TimeDelta::hours(1))));
+    assert!(matches!(err, RunError::NotInFuture { .. }), "{err}");
+    assert_ne!(run, before);
+    // Another script (or another version of this one) cannot continue the run.
+    let s2 = s2();
+    let other = Context::new(t0(), &agent, &s2);
+    let err = run.execute(&RunCommand::skip("ask_time"), &other).unwrap_err();
+    assert!(err.to_string().contains("pinned to script `s1-regular-callback@1#"), "{err}");
+    // Nothing may follow an end, nor start twice.
+    run.execute(&RunCommand::abort("line dropped"), &ctx).unwrap();
+    assert_eq!(record(&run).outcome, Outcome::Aborted);
+    assert_eq!(record(&run).abort_reason.as_deref(), Some("line dropped"));
+    assert!(matches!(run.execute(&RunCommand::Start, &ctx), Err(Rejection::NotAllowed { .. })));
+}
+
+#[test]
+fn the_run_machine_has_no_unreachable_state_and_every_state_can_end() {
+    let graph = TransitionGraph::of::<ScriptRun>();
+    assert_eq!(graph.cannot_finish(), []);
+    insta::assert_snapshot!("script_run_machine_mermaid", graph.to_mermaid());
+}
+
+#[test]
+fn rule_s1_pictures() {
+    let s1 = s1();
+    insta::assert_snapshot!("script_s1_mermaid_zh_cn", s1.to_mermaid("zh-CN"));
+    insta::assert_snapshot!("script_s1_dot_en", s1.to_dot("en"));
+}
+
+#[test]
+fn rule_s2_pictures() {
+    let s2 = s2();
+    insta::assert_snapshot!("script_s2_mermaid_en", s2.to_mermaid("en"));
+    insta::assert_snapshot!("script_s2_dot_zh_cn", s2.to_dot("zh-CN"));
+}
+
+#[test]
+fn the_callback_record_serializes_as_json() {
+    let (run, log) = drive(&s1(), &[("greeting", Some(Answer::YesNo(false))), ("ask_time", None)]);
+    let r = record(&run);
+    assert_eq!(r.next_contact, None);
+    // The hash is in the snapshot on purpose: editing S1 must be a visible change (runs are pinned to it).
+    insta::assert_snapshot!("script_record_json", serde_json::to_string_pretty(&r).unwrap());
+    insta::assert_snapshot!("script_events_json", serde_json::to_string_pretty(&log).unwrap());
+}
