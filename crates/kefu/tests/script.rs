@@ -142,6 +142,37 @@ fn validation_names_each_finding_code() {
             }),
         ),
         (
+            Code::CycleOnFixedAnswers,
+            Script::from_toml_str(
+                r#"
+                id = "fixed-loop"
+                version = 1
+                locales = ["en"]
+                [[nodes]]
+                id = "convenient"
+                kind = "question"
+                answer = "yes_no"
+                text.en = "Is now convenient?"
+                [[nodes]]
+                id = "ask_more"
+                kind = "question"
+                answer = "free_text"
+                text.en = "Tell us more."
+                [[nodes]]
+                id = "route"
+                kind = "branch"
+                cases = [{ question = "convenient", is = "yes", next = "ask_more" }]
+                default = "done"
+                [[nodes]]
+                id = "done"
+                kind = "end"
+                outcome = "completed"
+                text.en = "Goodbye."
+                "#,
+            )
+            .expect("the script parses"),
+        ),
+        (
             Code::UndeclaredPlaceholder,
             mutate(|s| {
                 s.variables.remove("company");

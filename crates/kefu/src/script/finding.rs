@@ -90,6 +90,10 @@ codes! {
     /// A cycle with no question in it: its branches see the same answers every time round, so a run entering it
     /// would loop forever. Fix: ask something inside the cycle, or break it.
     CycleWithoutQuestion = "cycle-without-question", Error;
+    /// A cycle whose branches all route on answers given before it: each time round they see the same answers
+    /// and take the same way, so for some answers a run would loop forever. Fix: branch inside the cycle on a
+    /// question asked inside it (e.g. "anything else?"), as S2's reason loop does.
+    CycleOnFixedAnswers = "cycle-on-fixed-answers", Error;
     /// A text uses a `{placeholder}` that is not declared in `variables`, so it has no value. Fix: declare it.
     UndeclaredPlaceholder = "undeclared-placeholder", Error;
     /// A declared variable no text uses.

@@ -522,7 +522,25 @@ fn analyse(script: &Script) -> (Vec<Finding>, Option<Resolved>) {
                 format!("the cycle {names} has no way out to an end"),
             ));
         }
-        if !members.iter().any(|&m| matches!(nodes[m], Node::Question { .. })) {
+        // Each time round, a branch whose cases all look at questions outside the cycle sees the same answers
+        // and goes the same way; if every branch inside does, nothing said inside can ever lead out.
+        let routes_on_fixed_answers = members.iter().all(|&m| match &nodes[m] {
+            Node::Branch { cases, .. } => {
+                cases.iter().all(|c| index.get(c.question.as_str()).is_none_or(|q| !members.contains(q)))
+            }
+            _ => true,
+        });
+        let asks = members.iter().any(|&m| matches!(nodes[m], Node::Question { .. }));
+        if asks && routes_on_fixed_answers {
+            structure_ok = false;
+            findings.push(Finding::new(
+                Code::CycleOnFixedAnswers,
+                id,
+                None,
+                format!("the cycle {names} only routes on answers given before it, so some answers loop forever"),
+            ));
+        }
+        if !asks {
             structure_ok = false;
             findings.push(Finding::new(
                 Code::CycleWithoutQuestion,
