@@ -118,6 +118,23 @@ fn rule_s1_not_convenient_is_rescheduled_at_the_customers_time() {
 }
 
 #[test]
+fn rule_s1_a_rescheduled_call_cannot_skip_its_time() {
+    let script = s1();
+    let agent = Principal::new("agent-7");
+    let ctx = Context::new(t0(), &agent, &script);
+    let mut run = Instance::<ScriptRun>::new();
+    run.execute(&RunCommand::Start, &ctx).unwrap();
+    run.execute(&RunCommand::answer("greeting", Answer::YesNo(false)), &ctx).unwrap();
+    let before = run.clone();
+    let err = run.execute(&RunCommand::skip("ask_time"), &ctx).unwrap_err();
+    assert!(
+        err.to_string().contains("`ask_time` cannot be skipped: `schedule_next` schedules the next contact"),
+        "{err}"
+    );
+    assert_eq!(run, before, "refused without trace");
+}
+
+#[test]
 fn rule_s2_not_convenient_is_rescheduled_at_the_customers_time() {
     let when = Utc.with_ymd_and_hms(2026, 11, 4, 1, 30, 0).unwrap();
     let (run, _) =
@@ -229,9 +246,11 @@ fn rule_s2_pictures() {
 
 #[test]
 fn the_callback_record_serializes_as_json() {
-    let (run, log) = drive(&s1(), &[("greeting", Some(Answer::YesNo(false))), ("ask_time", None)]);
+    let when = Utc.with_ymd_and_hms(2026, 11, 3, 7, 0, 0).unwrap();
+    let (run, log) =
+        drive(&s1(), &[("greeting", Some(Answer::YesNo(false))), ("ask_time", Some(Answer::DateTime(when)))]);
     let r = record(&run);
-    assert_eq!(r.next_contact, None);
+    assert_eq!(r.next_contact, Some(when));
     // The hash is in the snapshot on purpose: editing S1 must be a visible change (runs are pinned to it).
     insta::assert_snapshot!("script_record_json", serde_json::to_string_pretty(&r).unwrap());
     insta::assert_snapshot!("script_events_json", serde_json::to_string_pretty(&log).unwrap());

@@ -82,6 +82,15 @@ pub enum RunError {
         /// `id@version#hash` of the script given now.
         given: String,
     },
+    /// The question cannot be skipped: a `schedule` node reads its answer as the next contact, and a rescheduled
+    /// call needs a time. Ask again, or abort the run.
+    #[error("`{question}` cannot be skipped: `{schedule}` schedules the next contact from its answer")]
+    NeededForSchedule {
+        /// The question.
+        question: String,
+        /// The schedule node that reads it.
+        schedule: String,
+    },
     /// The command names another question than the one the run is waiting for (a stale screen, a double submit).
     #[error("the run is waiting for an answer to `{expected}`, not `{given}`")]
     NotTheCurrentQuestion {

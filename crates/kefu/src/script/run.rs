@@ -496,6 +496,14 @@ impl Machine for ScriptRun {
             }
             RunCommand::Skip { question } => {
                 let at = current_question(script, state, question)?;
+                // A rescheduled call without a time would leave the next contact unknown (rules B9, B10).
+                let reader = script.script().nodes.iter().find_map(|n| match n {
+                    Node::Schedule { id, from, .. } if from == question => Some(id.clone()),
+                    _ => None,
+                });
+                if let Some(schedule) = reader {
+                    return Err(RunError::NeededForSchedule { question: question.clone(), schedule });
+                }
                 events.push(RunEvent::Skipped { question: question.clone(), at: now });
                 let next = step(script, state, Some((question, None)), at);
                 walk(script, state, Some((question, None)), next, now, &mut events)?;
