@@ -16,6 +16,7 @@ use std::path::PathBuf;
 use kefu::approval::Approval;
 use kefu::machine::example::Exception;
 use kefu::machine::{Kind, Machine, TransitionGraph};
+use kefu::script::{S1_TOML, S2_TOML, ValidScript};
 use kefu::sla::Clock;
 
 const UPDATE: &str = "KEFU_UPDATE_PICTURES";
@@ -40,12 +41,26 @@ where
     [(format!("{}.mmd", M::NAME), graph.to_mermaid()), (format!("{}.dot", M::NAME), graph.to_dot())]
 }
 
+/// A callback script's pictures in each of its locales, as `(file name, text)` (rules S1, S2).
+fn pictures_of_script(text: &str) -> Vec<(String, String)> {
+    let script = ValidScript::from_toml_str(text).expect("the shipped scripts validate");
+    let mut out = Vec::new();
+    for locale in &script.script().locales {
+        let id = script.id();
+        out.push((format!("{id}.{locale}.mmd"), script.to_mermaid(locale)));
+        out.push((format!("{id}.{locale}.dot"), script.to_dot(locale)));
+    }
+    out
+}
+
 /// Every picture of the guide, in the order `pictures.md` shows them.
 fn pictures() -> Vec<(String, String)> {
     let mut all = Vec::new();
     all.extend(pictures_of::<Clock>());
     all.extend(pictures_of::<Exception>());
     all.extend(pictures_of::<Approval>());
+    all.extend(pictures_of_script(S1_TOML));
+    all.extend(pictures_of_script(S2_TOML));
     all
 }
 
