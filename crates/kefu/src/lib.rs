@@ -138,14 +138,16 @@
 
 pub mod approval;
 pub mod calendar;
+mod dot;
 pub mod duration;
-#[cfg(any(feature = "toml", feature = "json"))]
 mod load;
 pub mod machine;
 pub mod script;
 pub mod sla;
 #[cfg(feature = "testing")]
 pub mod testing;
+
+pub use load::LoadError;
 
 // The README's and the guide's Rust examples are compiled and run with the doctests, so they cannot drift from the API.
 #[cfg(doctest)]

@@ -113,43 +113,6 @@ fn label(name: &Option<String>) -> String {
     name.as_deref().map(|n| format!(" `{n}`")).unwrap_or_default()
 }
 
-/// A calendar text that cannot be loaded: malformed TOML/JSON, or a definition error (whose message names the field).
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum LoadError {
-    /// The TOML text is malformed or does not have the calendar's shape; the message gives line and column, and
-    /// `field` the key path of the value at fault (e.g. `week.mon[1]`) when there is one.
-    #[cfg(feature = "toml")]
-    #[error("{}{source}", crate::load::in_field(.field))]
-    Toml {
-        /// Key path of the value at fault.
-        field: Option<String>,
-        /// The parser's error.
-        source: toml::de::Error,
-    },
-    /// The JSON text is malformed or does not have the calendar's shape; the message gives line and column, and
-    /// `field` the key path of the value at fault when there is one.
-    #[cfg(feature = "json")]
-    #[error("{}{source}", crate::load::in_field(.field))]
-    Json {
-        /// Key path of the value at fault.
-        field: Option<String>,
-        /// The parser's error.
-        source: serde_json::Error,
-    },
-    /// The text parsed, but the calendar it defines is invalid.
-    #[error(transparent)]
-    Definition(#[from] DefinitionError),
-}
-
-#[cfg(any(feature = "toml", feature = "json"))]
-impl From<crate::load::Parse> for LoadError {
-    fn from(parse: crate::load::Parse) -> Self {
-        match parse {
-            #[cfg(feature = "toml")]
-            crate::load::Parse::Toml { field, source } => Self::Toml { field, source },
-            #[cfg(feature = "json")]
-            crate::load::Parse::Json { field, source } => Self::Json { field, source },
-        }
-    }
-}
+/// A calendar text that cannot be loaded: malformed TOML/JSON (with line, column and key path), or a definition
+/// error naming its field ([`LoadError::Invalid`](crate::LoadError::Invalid)).
+pub type LoadError = crate::LoadError<DefinitionError>;

@@ -83,14 +83,14 @@ impl<S: Kind, C: Kind> TransitionGraph<S, C> {
     pub fn to_dot(&self) -> String {
         let graph = self.graph();
         let mut out = String::new();
-        let _ = writeln!(out, "digraph \"{}\" {{", dot_escape(self.machine()));
+        let _ = writeln!(out, "digraph \"{}\" {{", crate::dot::escape(self.machine()));
         out.push_str("    rankdir=LR;\n");
         out.push_str("    node [shape=box, style=rounded];\n");
         out.push_str("    start [shape=point, label=\"\"];\n");
         for n in graph.node_indices() {
             let kind = graph[n];
             let extra = if self.is_final(kind) { ", peripheries=2" } else { "" };
-            let _ = writeln!(out, "    s{} [label=\"{}\"{extra}];", n.index(), dot_escape(kind.name()));
+            let _ = writeln!(out, "    s{} [label=\"{}\"{extra}];", n.index(), crate::dot::escape(kind.name()));
         }
         if let Some(start) = self.node(self.initial()) {
             let _ = writeln!(out, "    start -> s{};", start.index());
@@ -101,7 +101,7 @@ impl<S: Kind, C: Kind> TransitionGraph<S, C> {
                 "    s{} -> s{} [label=\"{}\"];",
                 e.source().index(),
                 e.target().index(),
-                dot_escape(e.weight().name())
+                crate::dot::escape(e.weight().name())
             );
         }
         out.push_str("}\n");
@@ -134,24 +134,9 @@ fn mermaid_label(name: &str) -> String {
     name.chars().map(|c| if c.is_control() || matches!(c, ';' | '#' | ':') { ' ' } else { c }).collect()
 }
 
-/// A DOT double-quoted string body.
-fn dot_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{dot_escape, mermaid_label};
+    use super::mermaid_label;
     use crate::machine::{Context, Kind, Machine, Transition, TransitionGraph};
 
     #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -219,7 +204,7 @@ mod tests {
         let text = TransitionGraph::of::<OddMachine>().to_dot();
         assert!(text.starts_with("digraph \"odd\\\\one\" {\n"), "{text}");
         assert!(text.contains("    s0 [label=\"in \\\"review\\\"\"];\n"), "{text}");
-        assert_eq!(dot_escape("a\nb\u{7}"), "a\\nb ");
+        assert_eq!(crate::dot::escape("a\nb\u{7}"), "a\\nb ");
         assert_eq!(mermaid_label("a:b;c#d\ne"), "a b c d e");
     }
 }

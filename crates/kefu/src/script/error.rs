@@ -28,46 +28,8 @@ fn first_error(findings: &[Finding]) -> String {
 }
 
 /// A script text that cannot be loaded: malformed TOML/JSON (with line, column and key path), or a script that does
-/// not validate.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum LoadError {
-    /// The TOML text is malformed or does not have a script's shape; the message gives line and column, and `field`
-    /// the key path of the value at fault (e.g. `nodes[3].answer`) when there is one.
-    #[cfg(feature = "toml")]
-    #[error("{}{source}", crate::load::in_field(.field))]
-    Toml {
-        /// Key path of the value at fault.
-        field: Option<String>,
-        /// The parser's error.
-        source: toml::de::Error,
-    },
-    /// The JSON text is malformed or does not have a script's shape; the message gives line and column, and `field`
-    /// the key path of the value at fault when there is one.
-    #[cfg(feature = "json")]
-    #[error("{}{source}", crate::load::in_field(.field))]
-    Json {
-        /// Key path of the value at fault.
-        field: Option<String>,
-        /// The parser's error.
-        source: serde_json::Error,
-    },
-    /// The text parsed, but the script has errors (see the findings).
-    #[error(transparent)]
-    Invalid(#[from] Invalid),
-}
-
-#[cfg(any(feature = "toml", feature = "json"))]
-impl From<crate::load::Parse> for LoadError {
-    fn from(parse: crate::load::Parse) -> Self {
-        match parse {
-            #[cfg(feature = "toml")]
-            crate::load::Parse::Toml { field, source } => Self::Toml { field, source },
-            #[cfg(feature = "json")]
-            crate::load::Parse::Json { field, source } => Self::Json { field, source },
-        }
-    }
-}
+/// not validate ([`LoadError::Invalid`](crate::LoadError::Invalid), with every finding).
+pub type LoadError = crate::LoadError<Invalid>;
 
 /// Why a [script run](super::ScriptRun) refused a command. The run is unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

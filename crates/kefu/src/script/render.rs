@@ -81,7 +81,7 @@ impl Script {
     #[must_use]
     pub fn to_dot(&self, locale: &str) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "digraph \"{}\" {{", dot_text(&self.id));
+        let _ = writeln!(out, "digraph \"{}\" {{", crate::dot::escape(&self.id));
         out.push_str("    rankdir=TB;\n    node [shape=box, fontsize=10];\n    start [shape=point, label=\"\"];\n");
         for (i, node) in self.nodes.iter().enumerate() {
             let shape = match node {
@@ -92,7 +92,7 @@ impl Script {
                 Node::Problem { .. } => "shape=box, peripheries=2",
                 Node::End { .. } => "shape=box, style=rounded, peripheries=2",
             };
-            let _ = writeln!(out, "    n{i} [{shape}, label=\"{}\"];", dot_text(&label(node, locale)));
+            let _ = writeln!(out, "    n{i} [{shape}, label=\"{}\"];", crate::dot::escape(&label(node, locale)));
         }
         if let Some(start) = self.start_position() {
             let _ = writeln!(out, "    start -> n{start};");
@@ -102,7 +102,7 @@ impl Script {
                 let Some(t) = self.position(target) else { continue };
                 match edge_label(via) {
                     Some(l) => {
-                        let _ = writeln!(out, "    n{i} -> n{t} [label=\"{}\"];", dot_text(&l));
+                        let _ = writeln!(out, "    n{i} -> n{t} [label=\"{}\"];", crate::dot::escape(&l));
                     }
                     None => {
                         let _ = writeln!(out, "    n{i} -> n{t};");
@@ -277,21 +277,6 @@ fn mermaid_text(text: &str) -> String {
             '"' => out.push_str("#quot;"),
             '\n' => out.push_str("<br/>"),
             '|' => out.push_str("#124;"),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// A DOT double-quoted string body.
-fn dot_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
             c if c.is_control() => out.push(' '),
             c => out.push(c),
         }

@@ -151,20 +151,20 @@ impl Script {
     ///
     /// # Errors
     ///
-    /// [`LoadError::Toml`](super::LoadError::Toml) with line, column and key path.
+    /// [`LoadError::Toml`](crate::LoadError::Toml) with line, column and key path.
     #[cfg(feature = "toml")]
     pub fn from_toml_str(text: &str) -> Result<Self, super::LoadError> {
-        Ok(crate::load::from_toml(text)?)
+        crate::load::from_toml(text)
     }
 
     /// Reads a script from JSON, without validating it.
     ///
     /// # Errors
     ///
-    /// [`LoadError::Json`](super::LoadError::Json) with line, column and key path.
+    /// [`LoadError::Json`](crate::LoadError::Json) with line, column and key path.
     #[cfg(feature = "json")]
     pub fn from_json_str(text: &str) -> Result<Self, super::LoadError> {
-        Ok(crate::load::from_json(text)?)
+        crate::load::from_json(text)
     }
 
     /// The position of the node with this id (the first, if ids repeat).
