@@ -13,6 +13,40 @@ use crate::machine::{Context, Deadline, Kind, Machine, Rejection, Transition, de
 use crate::sla::{Clock, ClockCommand, ClockError, ClockEvent, ClockKind, ClockState, SlaPolicy};
 
 /// The case machine (rules B5, B6, Q2, Q4, Q7). Its configuration is a [`CaseConfig`].
+///
+/// # Example: a complaint, closed only when the customer confirms (rule Q7)
+///
+/// ```
+/// use chrono::{TimeDelta, TimeZone, Utc};
+/// use kefu::calendar::{Calendar, CalendarSet};
+/// use kefu::case::{Case, CaseCommand, CaseConfig, CaseKind, CasePolicies, Channel, Nature, Origin, Standing};
+/// use kefu::machine::{Context, Instance, Principal, Rejection};
+///
+/// let desk: CalendarSet = [("service-desk", Calendar::always_open(chrono_tz::Asia::Shanghai))].into_iter().collect();
+/// let config = CaseConfig::new(desk, CasePolicies::default())?;
+/// let (agent, t0) = (Principal::new("zhang.san"), Utc.with_ymd_and_hms(2026, 11, 23, 1, 0, 0).unwrap());
+/// let at = |h| Context::new(t0 + TimeDelta::hours(h), &agent, &config);
+///
+/// let mut case = Instance::<Case>::new();
+/// case.execute(&CaseCommand::Open {
+///     origin: Origin::inquiry(Channel::Phone, "The drums were left in the rain"),
+///     class: Nature::Complaint.into(),
+///     customer: "0042".into(),
+///     standing: Standing::Regular,
+/// }, &at(0))?;
+/// assert_eq!(case.kind(), CaseKind::Investigating);
+/// // Handling comes after the investigation.
+/// let early = case.execute(&CaseCommand::Resolve { resolution: "sorry".into() }, &at(1)).unwrap_err();
+/// assert!(matches!(early, Rejection::NotAllowed { .. }));
+///
+/// case.execute(&CaseCommand::Verify { findings: "confirmed by the warehouse".into() }, &at(2))?;
+/// case.execute(&CaseCommand::Resolve { resolution: "drums replaced".into() }, &at(5))?;
+/// case.execute(&CaseCommand::Answer { text: "we replaced the drums".into() }, &at(6))?;
+/// assert_eq!(case.state().close_after(), Some(t0 + TimeDelta::hours(6 + 168))); // a week of silence closes it
+/// case.execute(&CaseCommand::Confirm, &at(30))?;
+/// assert_eq!(case.kind(), CaseKind::Closed);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Case;
 
@@ -379,7 +413,30 @@ struct Opening {
     confirm_silence: Option<chrono::TimeDelta>,
 }
 
-/// A case's state.
+/// A case's state: the step it is at, what it came from, and the latest SLA clock of each obligation.
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use kefu::calendar::{Calendar, CalendarSet};
+/// use kefu::case::{Case, CaseCommand, CaseConfig, CasePolicies, Channel, Nature, Obligation, Origin, Standing};
+/// use kefu::machine::{Context, Instance, Principal};
+///
+/// let desk: CalendarSet = [("service-desk", Calendar::always_open(chrono_tz::UTC))].into_iter().collect();
+/// let config = CaseConfig::new(desk, CasePolicies::default())?;
+/// let (agent, t0) = (Principal::new("zhang.san"), Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap());
+/// let mut case = Instance::<Case>::new();
+/// let open = CaseCommand::Open {
+///     origin: Origin::inquiry(Channel::Chat, "Is there a discount for 20 tonnes?"),
+///     class: Nature::Price.into(),
+///     customer: "0042".into(),
+///     standing: Standing::Regular,
+/// };
+/// case.execute(&open, &Context::new(t0, &agent, &config))?;
+/// // An inquiry runs two clocks at once: the first response (Q4) and the desk's hour (B6).
+/// assert_eq!(case.state().running().collect::<Vec<_>>(), [Obligation::Respond, Obligation::Handle]);
+/// assert_eq!(case.state().customer(), Some("0042"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseState {
     kind: CaseKind,

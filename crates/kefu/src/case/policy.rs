@@ -8,6 +8,16 @@ use crate::calendar::CalendarSet;
 use crate::sla::SlaPolicy;
 
 /// An obligation a case may owe, each run by its own SLA clock (the case keeps them in a map keyed by this enum).
+///
+/// ```
+/// use kefu::case::{CasePolicies, Nature, Obligation, Standing};
+///
+/// let complaint = CasePolicies::default().for_class(Nature::Complaint.into());
+/// let owed = |standing| complaint.policy(Obligation::Department, standing).map(|p| p.name().to_owned());
+/// assert_eq!(owed(Standing::Regular).as_deref(), Some("B5 first contact (regular customer)"));
+/// assert_eq!(owed(Standing::Lapsed).as_deref(), Some("B5 solution plan (lapsed customer)"));
+/// assert_eq!(Obligation::Forward.name(), "forward");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Obligation {
