@@ -20,6 +20,8 @@
 //!   (Mermaid, DOT), replay.
 //! - [`approval`] — approval chains as data, decided step by step by the right roles, never by the requester
 //!   (C6, C7), each step optionally under an SLA clock.
+//! - [`case`] — problem cases (rules B5, B6, Q2, Q4, Q7): opened from a callback problem or an inquiry, classified,
+//!   handled on the spot or referred to a department, answered and confirmed, each time limit an SLA clock.
 //! - [`script`] — callback scripts as data (rules S1, S2): dialogue graphs loaded from TOML/JSON, validated with
 //!   every finding at once, rendered as Mermaid/DOT, and run as a decider that yields the callback record (B4).
 //! - [`duration`] — durations as people write them (`"90m"`, `"1h 30m"`, `"PT1H"`).
@@ -138,6 +140,7 @@
 
 pub mod approval;
 pub mod calendar;
+pub mod case;
 mod dot;
 pub mod duration;
 mod load;

@@ -14,6 +14,7 @@ use std::fs;
 use std::path::PathBuf;
 
 use kefu::approval::Approval;
+use kefu::case::Case;
 use kefu::machine::example::Exception;
 use kefu::machine::{Kind, Machine, TransitionGraph};
 use kefu::script::{S1_TOML, S2_TOML, ValidScript};
@@ -59,6 +60,7 @@ fn pictures() -> Vec<(String, String)> {
     all.extend(pictures_of::<Clock>());
     all.extend(pictures_of::<Exception>());
     all.extend(pictures_of::<Approval>());
+    all.extend(pictures_of::<Case>());
     all.extend(pictures_of_script(S1_TOML));
     all.extend(pictures_of_script(S2_TOML));
     all
