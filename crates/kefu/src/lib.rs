@@ -18,6 +18,9 @@
 //! - [`machine`] — the decider core every workflow is written in: `decide(state, command, ctx) -> events`,
 //!   `evolve(state, event)`, deadlines, a transition table that drives both the decisions and the pictures
 //!   (Mermaid, DOT), replay.
+//! - [`assign`] — balanced assignment (rules C3, B2, O1): customers and callbacks go to the eligible specialist
+//!   (skills, availability per their calendar) with the lowest load relative to their ability weight; batches,
+//!   releases, and rebalancing when a specialist leaves.
 //! - [`duration`] — durations as people write them (`"90m"`, `"1h 30m"`, `"PT1H"`).
 //! - `testing` (feature `testing`) — proptest strategies and the machine laws, to property-test your own calendars,
 //!   policies and machines.
@@ -132,6 +135,7 @@
 //! - `testing`: public proptest strategies and the machine laws (`kefu::testing`).
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod assign;
 pub mod calendar;
 pub mod duration;
 pub mod machine;
@@ -152,4 +156,6 @@ mod guide {
     mod sla {}
     #[doc = include_str!("../../../docs/src/testing.md")]
     mod testing {}
+    #[doc = include_str!("../../../docs/src/assignment.md")]
+    mod assignment {}
 }
