@@ -25,14 +25,19 @@
 //! - No item is ever given to an ineligible specialist, by [`Team::assign`], [`Team::assign_all`],
 //!   [`Team::leave`] or [`Team::reassign_from`].
 //! - Same team, same items, same `now` → same assignments.
-//! - **No improving move.** After any sequence of assignments to a team whose members are all eligible for every
-//!   item, for every two specialists *i*, *j* with *i* holding at least one item:
-//!   `load_i / weight_i ≤ (load_j + 1) / weight_j` — moving an item from *i* to *j* would not lower the larger of
-//!   their two ratios. *Proof:* when *i* took its latest item its new ratio was the lowest `(load + 1) / weight`
-//!   on offer, so at most `(load_j + 1) / weight_j` for *j*'s load then; *j*'s load has only grown since, and *i*'s
-//!   has not changed.
+//! - **No improving move.** After any sequence of assignments and departures ([`Team::leave`]) in a team whose
+//!   members are all eligible for every item, for every two specialists *i*, *j* with *i* holding at least one
+//!   item: `load_i / weight_i ≤ (load_j + 1) / weight_j` — moving an item from *i* to *j* would not lower the
+//!   larger of their two ratios. *Proof:* when *i* took its latest item its new ratio was the lowest
+//!   `(load + 1) / weight` on offer, so at most `(load_j + 1) / weight_j` for *j*'s load then; *j*'s load has only
+//!   grown since, and *i*'s has not changed. A departure removes a specialist and hands the items out by the same
+//!   choice, so the argument still holds for those who remain.
 //! - Consequences: with equal weights, loads differ by at most one, so each is within one unit of the ideal
-//!   `n / k`; with any weights, each specialist holds at least `⌊n · weight / total weight⌋` items.
+//!   `n / k`; with any weights, each specialist holds at least `⌊n · weight / total weight⌋` items (if one held
+//!   fewer, every ratio would be at most `n / total weight` by the law, and the loads would sum to less than *n*).
+//! - With skills or availability restricting who may take what, no assignment rule that sees one item at a time
+//!   can promise the law: the choice for each item is still the rule above (checked against an independent
+//!   oracle), and [`Team::assign_all`] places the most constrained items first to come close.
 //! - After [`Team::leave`] or [`Team::reassign_from`], each of the specialist's items is held by an eligible
 //!   specialist or reported in [`Rebalance::stranded`]: none is lost.
 //!
