@@ -315,3 +315,16 @@ fn no_eligible_messages_stay_short_for_large_teams() -> Result {
     assert_eq!(err.to_string(), "no eligible specialist for `x` (needs no skill): the team has no specialists");
     Ok(())
 }
+
+#[test]
+fn specialists_and_items_are_plain_data() -> Result {
+    let li: Specialist =
+        serde_json::from_str(r#"{"id": "li.wei", "weight": 2, "skills": ["chemicals"], "calendar": "desk"}"#)?;
+    assert_eq!(li, Specialist::new("li.wei").with_weight(2).with_skill("chemicals").with_calendar("desk"));
+    let wang: Specialist = serde_json::from_str(r#"{"id": "wang.fang"}"#)?;
+    assert_eq!(wang.weight(), 1, "weight defaults to 1");
+    let item = Item::new("c-1").requiring("english");
+    assert_eq!(serde_json::to_string(&item)?, r#"{"id":"c-1","skills":["english"]}"#);
+    assert_eq!(serde_json::from_str::<Item>(&serde_json::to_string(&item)?)?, item);
+    Ok(())
+}
