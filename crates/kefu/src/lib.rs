@@ -24,6 +24,9 @@
 //!   handled on the spot or referred to a department, answered and confirmed, each time limit an SLA clock.
 //! - [`script`] — callback scripts as data (rules S1, S2): dialogue graphs loaded from TOML/JSON, validated with
 //!   every finding at once, rendered as Mermaid/DOT, and run as a decider that yields the callback record (B4).
+//! - [`assign`] — balanced assignment (rules C3, B2, O1): customers and callbacks go to the eligible specialist
+//!   (skills, availability per their calendar) with the lowest load relative to their ability weight; batches,
+//!   releases, and rebalancing when a specialist leaves.
 //! - [`duration`] — durations as people write them (`"90m"`, `"1h 30m"`, `"PT1H"`).
 //! - `testing` (feature `testing`) — proptest strategies and the machine laws, to property-test your own calendars,
 //!   policies and machines.
@@ -139,6 +142,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod approval;
+pub mod assign;
 pub mod calendar;
 pub mod case;
 mod dot;
@@ -165,4 +169,6 @@ mod guide {
     mod sla {}
     #[doc = include_str!("../../../docs/src/testing.md")]
     mod testing {}
+    #[doc = include_str!("../../../docs/src/assignment.md")]
+    mod assignment {}
 }
