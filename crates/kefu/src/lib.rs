@@ -18,6 +18,9 @@
 //! - [`machine`] — the decider core every workflow is written in: `decide(state, command, ctx) -> events`,
 //!   `evolve(state, event)`, deadlines, a transition table that drives both the decisions and the pictures
 //!   (Mermaid, DOT), replay.
+//! - [`store`] (feature `json`) — durable stores: the contract every backend fulfils (atomic appends with optimistic
+//!   concurrency, next deadlines, the outbox with subscriber cursors, idempotency keys, versioned event schemas), an
+//!   in-memory reference store, and a runner that executes commands and fires due deadlines exactly once.
 //! - [`duration`] — durations as people write them (`"90m"`, `"1h 30m"`, `"PT1H"`).
 //! - `testing` (feature `testing`) — proptest strategies and the machine laws, to property-test your own calendars,
 //!   policies and machines.
@@ -136,6 +139,8 @@ pub mod calendar;
 pub mod duration;
 pub mod machine;
 pub mod sla;
+#[cfg(feature = "json")]
+pub mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
 
