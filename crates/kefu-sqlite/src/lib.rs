@@ -50,7 +50,7 @@
 //! # Sharing a transaction with the ERP
 //!
 //! An ERP that uses rusqlite can commit its own rows and kefu's in one transaction: wrap its transaction in an
-//! [`InTransaction`], which implements [`Store`](kefu::store::Store) on it. Nothing is committed until the ERP
+//! [`InTransaction`], which implements [`Store`] on it. Nothing is committed until the ERP
 //! commits; a rollback undoes both. Open the transaction with [`TransactionBehavior::Immediate`] (as kefu does) so
 //! that a concurrent writer makes it wait rather than fail half-way, and run [`migrate`] once on the database.
 //!
@@ -262,6 +262,8 @@ impl SqliteStore {
     /// ```
     pub fn from_connection(mut conn: Connection, options: &Options) -> Result<Self, StoreError> {
         options.apply(&conn)?;
+        // Every statement kefu runs stays prepared.
+        conn.set_prepared_statement_cache_capacity(64);
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(backend("migrating"))?;
         migrate(&tx)?;
         tx.commit().map_err(backend("committing the migrations"))?;
@@ -332,12 +334,7 @@ impl SqliteStore {
 
 impl Store for SqliteStore {
     fn load(&self, instance: &str) -> Result<Option<StoredInstance>, StoreError> {
-        let mut conn = self.lock();
-        // One read transaction, so that the head and the events are from the same commit.
-        let tx = conn.transaction().map_err(backend("loading an instance"))?;
-        let loaded = ops::load(&tx, instance)?;
-        tx.finish().map_err(backend("loading an instance"))?;
-        Ok(loaded)
+        ops::load(&self.lock(), instance)
     }
 
     fn instance_events(&self, instance: &str, after: u64, limit: usize) -> Result<Vec<RecordedEvent>, StoreError> {

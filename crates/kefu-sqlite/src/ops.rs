@@ -110,16 +110,16 @@ pub(crate) fn load(conn: &Connection, instance: &str) -> Result<Option<StoredIns
         }),
         _ => None,
     };
+    let version = to_u64(version, "version")?;
     let after = snapshot.as_ref().map_or(0, |s| s.version);
-    let events = instance_events(conn, instance, after, usize::MAX)?;
-    Ok(Some(StoredInstance {
-        instance: instance.to_owned(),
-        machine,
-        version: to_u64(version, "version")?,
-        next_deadline,
-        snapshot,
-        events,
-    }))
+    // Events are immutable and numbered by version: those up to the head's version are the ones that go with it,
+    // even if another writer commits between the two queries. No read transaction is needed.
+    let events = if version > after {
+        instance_events(conn, instance, after, usize::try_from(version - after).unwrap_or(usize::MAX))?
+    } else {
+        Vec::new() // the snapshot is current: nothing to read
+    };
+    Ok(Some(StoredInstance { instance: instance.to_owned(), machine, version, next_deadline, snapshot, events }))
 }
 
 pub(crate) fn commit_for_key(conn: &Connection, key: &str) -> Result<Option<Commit>, StoreError> {
@@ -159,55 +159,78 @@ pub(crate) fn append(conn: &Connection, a: &Append) -> Result<Appended, StoreErr
             return Ok(Appended::Duplicate(first));
         }
     }
-    let head: Option<(String, i64)> = conn
-        .prepare_cached("SELECT machine, version FROM kefu_instance WHERE id = ?1")
-        .map_err(backend(CTX))?
-        .query_row(params![a.instance], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()
-        .map_err(backend(CTX))?;
-    let actual = match &head {
-        Some((machine, _)) if *machine != a.machine => {
-            return Err(StoreError::WrongMachine {
-                instance: a.instance.clone(),
-                stored: machine.clone(),
-                requested: a.machine.clone(),
-            });
-        }
-        Some((_, version)) => to_u64(*version, "version")?,
-        None => 0,
-    };
-    if actual != a.expected {
-        return Err(StoreError::Conflict { instance: a.instance.clone(), expected: a.expected, actual });
-    }
     let to_version = to_i64(a.to_version(), "version")?;
+    let expected = to_i64(a.expected, "version")?;
     let due = a.next_deadline.as_ref().map(|d| {
         let (s, ns) = split(d.at);
         (d.at.timestamp_micros(), s, ns, d.label.as_str())
     });
     let (due_us, due_s, due_ns, due_label) = (due.map(|d| d.0), due.map(|d| d.1), due.map(|d| d.2), due.map(|d| d.3));
-    if head.is_none() {
-        conn.prepare_cached(
-            "INSERT INTO kefu_instance (id, machine, version, due_us, due_s, due_ns, due_label) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    let snapshot_version = a.snapshot.as_ref().map(|s| to_i64(s.version, "version")).transpose()?;
+    let (snapshot_schema, snapshot) = (a.snapshot.as_ref().map(|s| s.schema), a.snapshot.as_ref().map(|s| &s.state));
+    // The version check and the head's update are one statement (compare-and-set); only when it matches no row do
+    // we look at why: a new instance, another machine, or a conflict.
+    let mut moved = conn
+        .prepare_cached(
+            "UPDATE kefu_instance SET version = ?3, due_us = ?4, due_s = ?5, due_ns = ?6, due_label = ?7, \
+             snapshot_version = coalesce(?8, snapshot_version), snapshot_schema = coalesce(?9, snapshot_schema), \
+             snapshot = coalesce(?10, snapshot) \
+             WHERE id = ?1 AND machine = ?2 AND version = ?11",
         )
         .map_err(backend(CTX))?
-        .execute(params![a.instance, a.machine, to_version, due_us, due_s, due_ns, due_label])
+        .execute(params![
+            a.instance,
+            a.machine,
+            to_version,
+            due_us,
+            due_s,
+            due_ns,
+            due_label,
+            snapshot_version,
+            snapshot_schema,
+            snapshot,
+            expected
+        ])
         .map_err(backend(CTX))?;
-    } else {
-        conn.prepare_cached(
-            "UPDATE kefu_instance SET version = ?2, due_us = ?3, due_s = ?4, due_ns = ?5, due_label = ?6 WHERE id = ?1",
-        )
-        .map_err(backend(CTX))?
-        .execute(params![a.instance, to_version, due_us, due_s, due_ns, due_label])
-        .map_err(backend(CTX))?;
+    if moved == 0 && a.expected == 0 {
+        moved = conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO kefu_instance (id, machine, version, due_us, due_s, due_ns, due_label, \
+                 snapshot_version, snapshot_schema, snapshot) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )
+            .map_err(backend(CTX))?
+            .execute(params![
+                a.instance,
+                a.machine,
+                to_version,
+                due_us,
+                due_s,
+                due_ns,
+                due_label,
+                snapshot_version,
+                snapshot_schema,
+                snapshot
+            ])
+            .map_err(backend(CTX))?;
     }
-    if let Some(snapshot) = &a.snapshot {
-        conn.prepare_cached(
-            "UPDATE kefu_instance SET snapshot_version = ?2, snapshot_schema = ?3, snapshot = ?4 WHERE id = ?1",
-        )
-        .map_err(backend(CTX))?
-        .execute(params![a.instance, to_i64(snapshot.version, "version")?, snapshot.schema, snapshot.state])
-        .map_err(backend(CTX))?;
+    if moved == 0 {
+        let head: Option<(String, i64)> = conn
+            .prepare_cached("SELECT machine, version FROM kefu_instance WHERE id = ?1")
+            .map_err(backend(CTX))?
+            .query_row(params![a.instance], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()
+            .map_err(backend(CTX))?;
+        return Err(match head {
+            Some((machine, _)) if machine != a.machine => {
+                StoreError::WrongMachine { instance: a.instance.clone(), stored: machine, requested: a.machine.clone() }
+            }
+            Some((_, version)) => StoreError::Conflict {
+                instance: a.instance.clone(),
+                expected: a.expected,
+                actual: to_u64(version, "version")?,
+            },
+            None => StoreError::Conflict { instance: a.instance.clone(), expected: a.expected, actual: 0 },
+        });
     }
     let (at_s, at_ns) = split(a.at);
     let mut insert = conn

@@ -45,9 +45,9 @@ pub struct Runner {
 }
 
 impl Default for Runner {
-    /// 8 attempts; a snapshot every 64 events.
+    /// 8 attempts; a snapshot every 16 events.
     fn default() -> Self {
-        Self { max_attempts: 8, snapshot_every: 64 }
+        Self { max_attempts: 8, snapshot_every: 16 }
     }
 }
 
