@@ -3,6 +3,7 @@
 //! * `store/execute/<sync>/single`: one command per transaction through `Runner::execute` on `SqliteStore` (load,
 //!   decide, append: one `BEGIN IMMEDIATE` … `COMMIT`), next to `raw`: a rusqlite loop inserting one event row of the
 //!   same size per transaction, on a connection with the same pragmas (WAL, the same `synchronous`).
+//!   `kefu_snapshot_16` is `kefu` with a snapshot every 16 events instead of the default, at every command.
 //! * `store/execute/<sync>/batched`: 50 commands in one transaction (`SqliteStore::transaction`), next to `raw`: 50
 //!   inserts in one transaction. Throughput is per command.
 //! * `store/due`: finding the first 100 due instances among `DUE_INSTANCES` (100 000; 1 000 of them due) on
@@ -86,6 +87,16 @@ fn execute(c: &mut Criterion) {
                 n += 1;
                 runner
                     .execute::<Reminder, _>(&store, &ids[n % INSTANCES], &ReminderCommand::Add(1), &ctx, None)
+                    .unwrap()
+            })
+        });
+        // The same, snapshotting every 16 events instead of at every command: loads decode up to 15 events.
+        let each = Runner::new().snapshot_every(16);
+        let each_ids: Vec<String> = (0..INSTANCES).map(|i| format!("s-{i}")).collect();
+        group.bench_function("kefu_snapshot_16", |b| {
+            b.iter(|| {
+                n += 1;
+                each.execute::<Reminder, _>(&store, &each_ids[n % INSTANCES], &ReminderCommand::Add(1), &ctx, None)
                     .unwrap()
             })
         });

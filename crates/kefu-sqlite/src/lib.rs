@@ -33,7 +33,7 @@
 //! acknowledged command survives a power cut. [`Synchronous::Normal`] syncs only at checkpoints: still never
 //! corrupt, and a crash of the *process* loses nothing, but a power cut or OS crash may lose the last commits
 //! before the checkpoint. It makes single-command commits an order of magnitude faster (one disk sync less per
-//! commit; ~30× in the `store` benchmark on our CI disk). Choose
+//! commit; ~25× in the `store` benchmark on the development machine). Choose
 //! `Normal` when the ERP can redo the last seconds of commands after a power cut (idempotency keys make redoing
 //! safe), `Full` otherwise. Batching several commands into one transaction ([`SqliteStore::transaction`]) buys most
 //! of the speed of `Normal` at the safety of `Full`.

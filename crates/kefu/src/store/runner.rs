@@ -15,7 +15,8 @@ use crate::machine::{Context, Instance, Rejection};
 ///   version; on a [conflict](StoreError::Conflict) reload and decide again, at most
 ///   [`max_attempts`](Runner::max_attempts) times.
 /// - [`tick`](Runner::tick): fire every due deadline of a machine exactly once.
-/// - Every [`snapshot_every`](Runner::snapshot_every) events an instance gets a snapshot, in the same append.
+/// - Every [`snapshot_every`](Runner::snapshot_every) events (by default at every command) an instance gets a
+///   snapshot, in the same append.
 ///
 /// # Example
 ///
@@ -45,9 +46,9 @@ pub struct Runner {
 }
 
 impl Default for Runner {
-    /// 8 attempts; a snapshot every 16 events.
+    /// 8 attempts; a snapshot at every command (see [`Runner::snapshot_every`]).
     fn default() -> Self {
-        Self { max_attempts: 8, snapshot_every: 16 }
+        Self { max_attempts: 8, snapshot_every: 1 }
     }
 }
 
@@ -154,6 +155,12 @@ impl Runner {
     }
 
     /// The same runner, snapshotting an instance whenever its version crosses a multiple of `events` (0: never).
+    ///
+    /// A store keeps only the latest snapshot per instance, so snapshots do not accumulate. With 1 (the default)
+    /// the current state travels with every append and a load reads one row and decodes no event: on SQLite this
+    /// made a single command ~1.8× faster than snapshotting every 16 events (the `store` benchmark). Larger values
+    /// write less per command (no state) but decode up to `events - 1` events per load; worth it only for very
+    /// large states.
     #[must_use]
     pub fn snapshot_every(self, events: u64) -> Self {
         Self { snapshot_every: events, ..self }

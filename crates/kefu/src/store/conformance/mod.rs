@@ -134,9 +134,16 @@ fn system() -> Principal {
     Principal::system()
 }
 
+/// Executes a command without snapshots, so that loads return every event.
 fn run_reminder<S: Store + ?Sized>(store: &S, id: &str, command: ReminderCommand, at: DateTime<Utc>) -> Commit {
     let who = system();
-    match Runner::new().execute::<Reminder, _>(store, id, &command, &Context::new(at, &who, &()), None) {
+    match Runner::new().snapshot_every(0).execute::<Reminder, _>(
+        store,
+        id,
+        &command,
+        &Context::new(at, &who, &()),
+        None,
+    ) {
         Ok(done) => done.commit,
         Err(e) => panic!("executing {command:?} on `{id}` failed: {e}"),
     }
