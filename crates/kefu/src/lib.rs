@@ -27,6 +27,9 @@
 //! - [`assign`] — balanced assignment (rules C3, B2, O1): customers and callbacks go to the eligible specialist
 //!   (skills, availability per their calendar) with the lowest load relative to their ability weight; batches,
 //!   releases, and rebalancing when a specialist leaves.
+//! - [`store`] (feature `json`) — durable stores: the contract every backend fulfils (atomic appends with optimistic
+//!   concurrency, next deadlines, the outbox with subscriber cursors, idempotency keys, versioned event schemas), an
+//!   in-memory reference store, and a runner that executes commands and fires due deadlines exactly once.
 //! - [`duration`] — durations as people write them (`"90m"`, `"1h 30m"`, `"PT1H"`).
 //! - `testing` (feature `testing`) — proptest strategies and the machine laws, to property-test your own calendars,
 //!   policies and machines.
@@ -151,6 +154,8 @@ mod load;
 pub mod machine;
 pub mod script;
 pub mod sla;
+#[cfg(feature = "json")]
+pub mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
 
