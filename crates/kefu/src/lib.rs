@@ -20,6 +20,9 @@
 //!   (Mermaid, DOT), replay.
 //! - [`approval`] — approval chains as data, decided step by step by the right roles, never by the requester
 //!   (C6, C7), each step optionally under an SLA clock.
+//! - [`lifecycle`] — the customer lifecycle (C4–C6, F1–F4, B9): onboarding with the file clock and the document
+//!   checklist, the hand-over briefing clock, quiet and lapsed customers' follow-up obligations, who follows up
+//!   (customer service or sales), quiet hours.
 //! - [`script`] — callback scripts as data (rules S1, S2): dialogue graphs loaded from TOML/JSON, validated with
 //!   every finding at once, rendered as Mermaid/DOT, and run as a decider that yields the callback record (B4).
 //! - [`duration`] — durations as people write them (`"90m"`, `"1h 30m"`, `"PT1H"`).
@@ -139,6 +142,7 @@
 pub mod approval;
 pub mod calendar;
 pub mod duration;
+pub mod lifecycle;
 #[cfg(any(feature = "toml", feature = "json"))]
 mod load;
 pub mod machine;

@@ -14,6 +14,7 @@ use std::fs;
 use std::path::PathBuf;
 
 use kefu::approval::Approval;
+use kefu::lifecycle::Lifecycle;
 use kefu::machine::example::Exception;
 use kefu::machine::{Kind, Machine, TransitionGraph};
 use kefu::sla::Clock;
@@ -46,6 +47,7 @@ fn pictures() -> Vec<(String, String)> {
     all.extend(pictures_of::<Clock>());
     all.extend(pictures_of::<Exception>());
     all.extend(pictures_of::<Approval>());
+    all.extend(pictures_of::<Lifecycle>());
     all
 }
 
