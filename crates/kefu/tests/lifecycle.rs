@@ -522,3 +522,12 @@ fn the_lifecycle_graph_reaches_every_state_and_every_state_can_close() {
     assert!(graph.unreachable().is_empty());
     assert!(graph.cannot_finish().is_empty());
 }
+
+#[test]
+fn the_guide_shows_the_default_policy() -> Result {
+    let page = include_str!("../../../docs/src/lifecycle.md");
+    let block = page.split("```toml\n").nth(1).and_then(|rest| rest.split("```").next()).ok_or("a toml block")?;
+    let policy: LifecyclePolicy = toml::from_str(block)?;
+    assert_eq!(policy, LifecyclePolicy::default());
+    Ok(())
+}
