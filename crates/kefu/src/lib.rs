@@ -22,6 +22,9 @@
 //!   (C6, C7), each step optionally under an SLA clock.
 //! - [`case`] — problem cases (rules B5, B6, Q2, Q4, Q7): opened from a callback problem or an inquiry, classified,
 //!   handled on the spot or referred to a department, answered and confirmed, each time limit an SLA clock.
+//! - [`lifecycle`] — the customer lifecycle (C4–C6, F1–F4, B9): onboarding with the file clock and the document
+//!   checklist, the hand-over briefing clock, quiet and lapsed customers' follow-up obligations, who follows up
+//!   (customer service or sales), quiet hours.
 //! - [`script`] — callback scripts as data (rules S1, S2): dialogue graphs loaded from TOML/JSON, validated with
 //!   every finding at once, rendered as Mermaid/DOT, and run as a decider that yields the callback record (B4).
 //! - [`assign`] — balanced assignment (rules C3, B2, O1): customers and callbacks go to the eligible specialist
@@ -150,6 +153,7 @@ pub mod calendar;
 pub mod case;
 mod dot;
 pub mod duration;
+pub mod lifecycle;
 mod load;
 pub mod machine;
 pub mod script;

@@ -15,6 +15,7 @@ use std::path::PathBuf;
 
 use kefu::approval::Approval;
 use kefu::case::Case;
+use kefu::lifecycle::Lifecycle;
 use kefu::machine::example::Exception;
 use kefu::machine::{Kind, Machine, TransitionGraph};
 use kefu::script::{S1_TOML, S2_TOML, ValidScript};
@@ -63,6 +64,7 @@ fn pictures() -> Vec<(String, String)> {
     all.extend(pictures_of::<Case>());
     all.extend(pictures_of_script(S1_TOML));
     all.extend(pictures_of_script(S2_TOML));
+    all.extend(pictures_of::<Lifecycle>());
     all
 }
 

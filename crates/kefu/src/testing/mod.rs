@@ -28,5 +28,6 @@
 //! ```
 
 pub mod calendar;
+pub mod lifecycle;
 pub mod machine;
 pub mod sla;
