@@ -180,4 +180,6 @@ mod guide {
     mod testing {}
     #[doc = include_str!("../../../docs/src/assignment.md")]
     mod assignment {}
+    #[doc = include_str!("../../../docs/src/approvals.md")]
+    mod approvals {}
 }

@@ -274,6 +274,13 @@ fn rule_c4_the_briefing_is_due_a_week_after_the_assignment_and_escalates_when_la
             &ClockEvent::Escalated { at: sh(11, 11, 10, 0), level: 1, to: "service_supervisor".into() },
         ]
     );
+    // The previously assigned specialist cannot record it for the new one.
+    let zhang_san = Principal::new("zhang.san").with_role("specialist");
+    let err = c
+        .instance
+        .execute(&C::BriefingRecorded { notes: "x".into() }, &Context::new(sh(11, 11, 14, 0), &zhang_san, &c.config))
+        .unwrap_err();
+    assert!(matches!(reason(err), LifecycleError::NotTheSpecialist { .. }));
     let li_si = Principal::new("li.si").with_role("specialist");
     let events = c.instance.execute(
         &C::BriefingRecorded { notes: "orders monthly; prefers calls after 14:00".into() },

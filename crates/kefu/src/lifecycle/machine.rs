@@ -557,6 +557,14 @@ impl LifecycleState {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum LifecycleError {
+    /// Someone other than the assigned specialist tried to record the hand-over briefing (rule C4).
+    #[error("only the assigned specialist `{specialist}` records the hand-over briefing, not `{principal}`")]
+    NotTheSpecialist {
+        /// Who tried.
+        principal: String,
+        /// The assigned specialist.
+        specialist: String,
+    },
     /// The configuration's policy is invalid. Fix the [`LifecyclePolicy`](super::LifecyclePolicy).
     #[error(transparent)]
     Policy(Box<LifecyclePolicyError>),
@@ -1161,8 +1169,17 @@ impl Machine for Lifecycle {
                 Ok(events)
             }
             C::BriefingRecorded { notes } => {
-                if state.specialist.is_none() {
+                let Some(specialist) = state.specialist.as_deref() else {
                     return Err(LifecycleError::NoSpecialist);
+                };
+                // Rule C4: the assigned specialist talks with the sales representative and records it (or the ERP
+                // imports the record as the system principal).
+                let by = ctx.principal();
+                if by.id() != specialist && !by.is_system() {
+                    return Err(LifecycleError::NotTheSpecialist {
+                        principal: by.id().to_owned(),
+                        specialist: specialist.to_owned(),
+                    });
                 }
                 if let Some(at) = state.briefed_at {
                     return Err(LifecycleError::AlreadyBriefed { at });
