@@ -459,3 +459,12 @@ fn the_table_is_well_formed_and_states_survive_serde() -> Result {
     assert_eq!(toml::from_str::<CallbackPolicy>(&text)?, CallbackPolicy::default());
     Ok(())
 }
+
+#[test]
+fn the_documented_policy_is_the_default_with_quiet_hours() -> Result {
+    let page = include_str!("../../../docs/src/callbacks.md");
+    let block = page.split("```toml\n").nth(1).and_then(|rest| rest.split("```").next()).ok_or("a toml block")?;
+    let policy: CallbackPolicy = toml::from_str(block)?;
+    assert_eq!(policy, CallbackPolicy { quiet_hours: Some("contact-hours".into()), ..CallbackPolicy::default() });
+    Ok(())
+}
