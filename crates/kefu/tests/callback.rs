@@ -330,9 +330,9 @@ fn rule_b9_a_reschedule_moves_out_of_quiet_hours() {
     let mut run = Run::assigned(&config, Due::after_sale("0042", "SO-1", sh(20, 9, 0)), sh(20, 9, 0));
     run.reach(sh(20, 9, 30));
     // "Call me at half past twelve": lunch rest, so 13:30.
-    let events = run.ok(CallbackCommand::Reschedule { to: sh(20, 12, 30) }, sh(20, 9, 31));
+    let events = run.ok(CallbackCommand::Reschedule { to: Some(sh(20, 12, 30)) }, sh(20, 9, 31));
     assert!(matches!(events[..], [CallbackEvent::Rescheduled { requested, to, .. }]
-        if requested == sh(20, 12, 30) && to == sh(20, 13, 30)));
+        if requested == Some(sh(20, 12, 30)) && to == sh(20, 13, 30)));
     assert_eq!(run.instance.kind(), CallbackKind::Rescheduled);
     // An attempt at 12:45 would disturb the customer at rest: refused, with the next allowed instant.
     let err = run.instance.execute(&attempt(Channel::Phone, true), &Context::new(sh(20, 12, 45), &run.who, &config));
@@ -342,11 +342,13 @@ fn rule_b9_a_reschedule_moves_out_of_quiet_hours() {
     run.ok(attempt(Channel::Phone, false), sh(20, 13, 30));
     assert_eq!(run.instance.kind(), CallbackKind::Rescheduled);
     run.reach(sh(20, 19, 55));
-    run.ok(CallbackCommand::Reschedule { to: sh(20, 21, 0) }, sh(20, 19, 56));
+    run.ok(CallbackCommand::Reschedule { to: Some(sh(20, 21, 0)) }, sh(20, 19, 56));
     assert_eq!(run.instance.state().scheduled(), Some(sh(21, 9, 0)));
     // A time already past is refused.
     run.reach(sh(21, 9, 0));
-    assert!(run.exec(CallbackCommand::Reschedule { to: sh(21, 8, 0) }, sh(21, 9, 1)).unwrap_err().contains("already"));
+    assert!(
+        run.exec(CallbackCommand::Reschedule { to: Some(sh(21, 8, 0)) }, sh(21, 9, 1)).unwrap_err().contains("already")
+    );
     run.replays();
 }
 
@@ -359,7 +361,7 @@ fn rule_b9_the_customers_own_contact_calendar_wins() {
     assert!(run.exec(attempt(Channel::Visit, true), sh(20, 10, 0)).unwrap_err().contains("B9"));
     run.ok(attempt(Channel::Visit, true), sh(20, 14, 0));
     // Friday 17:00 is closing time: a call asked for at 18:00 goes to Monday 14:00.
-    run.ok(CallbackCommand::Reschedule { to: sh(20, 18, 0) }, sh(20, 14, 5));
+    run.ok(CallbackCommand::Reschedule { to: Some(sh(20, 18, 0)) }, sh(20, 14, 5));
     assert_eq!(run.instance.state().scheduled(), Some(sh(23, 14, 0)));
 }
 
@@ -466,5 +468,33 @@ fn the_documented_policy_is_the_default_with_quiet_hours() -> Result {
     let block = page.split("```toml\n").nth(1).and_then(|rest| rest.split("```").next()).ok_or("a toml block")?;
     let policy: CallbackPolicy = toml::from_str(block)?;
     assert_eq!(policy, CallbackPolicy { quiet_hours: Some("contact-hours".into()), ..CallbackPolicy::default() });
+    Ok(())
+}
+
+#[test]
+fn rule_b9_a_script_run_the_customer_reschedules_is_moved_out_of_quiet_hours() -> Result {
+    let config = config();
+    let s1 = ValidScript::from_toml_str(S1_TOML)?;
+    let agent = Principal::new("wang.fang");
+    let mut script = Instance::<ScriptRun>::new();
+    let at = |m| Context::new(sh(20, 19, m), &agent, &s1);
+    script.execute(&RunCommand::Start, &at(40))?;
+    // S1 step 2: "not convenient" — "call me at nine tonight".
+    script.execute(&RunCommand::answer("greeting", Answer::YesNo(false)), &at(41))?;
+    script.execute(&RunCommand::answer("ask_time", Answer::DateTime(sh(20, 21, 0))), &at(42))?;
+    let record = script.state().record().ok_or("ended")?;
+    assert_eq!(record.outcome, Outcome::Rescheduled);
+
+    let mut run = Run::assigned(&config, Due::after_sale("0042", "SO-1", sh(20, 9, 0)), sh(20, 9, 0));
+    run.reach(sh(20, 19, 40));
+    run.ok(CallbackCommand::from_record(record.clone()), sh(20, 19, 43));
+    // After 20:00 the customer rests: Saturday 09:00.
+    assert_eq!(run.instance.kind(), CallbackKind::Rescheduled);
+    assert_eq!(run.instance.state().scheduled(), Some(sh(21, 9, 0)));
+    // No time chosen (the line dropped at 11:50): as soon as the contact hours allow — after lunch.
+    run.reach(sh(21, 11, 45));
+    run.ok(CallbackCommand::Reschedule { to: None }, sh(21, 12, 5));
+    assert_eq!(run.instance.state().scheduled(), Some(sh(21, 13, 30)));
+    run.replays();
     Ok(())
 }

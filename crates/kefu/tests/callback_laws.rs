@@ -69,7 +69,8 @@ fn any_command() -> impl Strategy<Value = CallbackCommand> {
         2 => prop_oneof![Just("li.wei"), Just("wang.fang"), Just("")]
             .prop_map(|s| CallbackCommand::Assign { specialist: s.into() }),
         4 => (any_channel(), any::<bool>()).prop_map(|(channel, reached)| CallbackCommand::Attempt { channel, reached }),
-        2 => (0i64..400).prop_map(|h| CallbackCommand::Reschedule { to: monday_0900() + TimeDelta::hours(h) }),
+        2 => prop::option::of(0i64..400)
+            .prop_map(|h| CallbackCommand::Reschedule { to: h.map(|h| monday_0900() + TimeDelta::hours(h)) }),
         2 => prop_oneof![
             Just(CallResult::summary("fine")),
             Just(CallResult::Summary { notes: "late".into(), problems: vec![Problem::new("late", Some("logistics"))] }),
@@ -163,7 +164,7 @@ proptest! {
                 CallbackCommand::Attempt { channel: Channel::Phone, reached: true },
             ];
             if reschedule {
-                path.push(CallbackCommand::Reschedule { to: monday_0900() + TimeDelta::hours(3) });
+                path.push(CallbackCommand::Reschedule { to: Some(monday_0900() + TimeDelta::hours(3)) });
                 path.push(CallbackCommand::Attempt { channel: Channel::Sms, reached: true });
             }
             path.extend([CallbackCommand::Finish { result: CallResult::summary("fine") }, CallbackCommand::File]);

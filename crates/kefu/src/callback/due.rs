@@ -253,7 +253,8 @@ impl From<CallbackRecord> for CallResult {
     }
 }
 
-/// Whether a script outcome means the customer asked to be called again.
+/// Whether a script outcome means the callback is still to be made: the customer asked to be called again, or the
+/// run was interrupted.
 pub(super) fn is_reschedule(outcome: Outcome) -> bool {
-    outcome == Outcome::Rescheduled
+    matches!(outcome, Outcome::Rescheduled | Outcome::Aborted)
 }

@@ -45,7 +45,7 @@ use crate::sla::{Clock, ClockCommand, ClockError, ClockEvent, ClockKind, ClockSt
 /// callback.execute(&CallbackCommand::Assign { specialist: "wang.fang".into() }, &at(local(3, 9, 0)))?;
 /// callback.execute(&CallbackCommand::Attempt { channel: Channel::Phone, reached: true }, &at(local(3, 9, 30)))?;
 /// // "Not convenient — call me at 12:30": 12:30 is the customer's rest, so 13:30 (B9).
-/// callback.execute(&CallbackCommand::Reschedule { to: local(3, 12, 30) }, &at(local(3, 9, 31)))?;
+/// callback.execute(&CallbackCommand::Reschedule { to: Some(local(3, 12, 30)) }, &at(local(3, 9, 31)))?;
 /// assert_eq!(callback.state().scheduled(), Some(local(3, 13, 30)));
 ///
 /// callback.execute(&CallbackCommand::Attempt { channel: Channel::Phone, reached: true }, &at(local(3, 13, 30)))?;
@@ -126,10 +126,11 @@ pub enum CallbackCommand {
         /// Whether the customer was reached.
         reached: bool,
     },
-    /// The customer chose another time; it is moved out of their quiet hours (B9).
+    /// The customer chose another time (or none: as soon as their contact hours allow after now); it is moved out
+    /// of their quiet hours (B9).
     Reschedule {
-        /// The customer's chosen time.
-        to: DateTime<Utc>,
+        /// The customer's chosen time; `None`: the next allowed instant.
+        to: Option<DateTime<Utc>>,
     },
     /// The callback is done: the B4 record clock starts; problems found are announced (B5).
     Finish {
@@ -149,8 +150,9 @@ pub enum CallbackCommand {
 
 impl CallbackCommand {
     /// The command a finished script run leads to: [`Reschedule`](Self::Reschedule) to the customer's chosen time
-    /// when the run ended `rescheduled` (with no time chosen: as soon as quiet hours allow after the run), and
-    /// [`Finish`](Self::Finish) with the record otherwise.
+    /// (if any) when the run ended `rescheduled`, or `aborted` (the line dropped: the callback is not done, so it is
+    /// tried again as soon as the contact hours allow); [`Finish`](Self::Finish) with the record when it ended
+    /// `completed` or `refused` (the customer declined: the callback was made, and the record says so).
     ///
     /// ```
     /// use kefu::callback::CallbackCommand;
@@ -165,13 +167,14 @@ impl CallbackCommand {
     /// # };
     /// let later = t + chrono::TimeDelta::hours(4);
     /// assert_eq!(CallbackCommand::from_record(record(Outcome::Rescheduled, Some(later))),
-    ///            CallbackCommand::Reschedule { to: later });
+    ///            CallbackCommand::Reschedule { to: Some(later) });
+    /// assert_eq!(CallbackCommand::from_record(record(Outcome::Aborted, None)), CallbackCommand::Reschedule { to: None });
     /// assert!(matches!(CallbackCommand::from_record(record(Outcome::Completed, None)), CallbackCommand::Finish { .. }));
     /// ```
     #[must_use]
     pub fn from_record(record: CallbackRecord) -> Self {
         if is_reschedule(record.outcome) {
-            Self::Reschedule { to: record.next_contact.unwrap_or(record.ended_at) }
+            Self::Reschedule { to: record.next_contact }
         } else {
             Self::Finish { result: record.into() }
         }
@@ -260,8 +263,9 @@ pub enum CallbackEvent {
         at: DateTime<Utc>,
         /// Who.
         by: String,
-        /// The customer's chosen time.
-        requested: DateTime<Utc>,
+        /// The customer's chosen time, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        requested: Option<DateTime<Utc>>,
         /// The next contact: the chosen time moved out of quiet hours.
         to: DateTime<Utc>,
     },
@@ -638,10 +642,10 @@ impl Machine for Callback {
                 events.push(CallbackEvent::Attempted { at, by: by(), channel: *channel, reached: *reached });
             }
             CallbackCommand::Reschedule { to } => {
-                if *to < at {
-                    return Err(CallbackError::InThePast { to: *to, now: at });
+                if let Some(to) = to.filter(|to| *to < at) {
+                    return Err(CallbackError::InThePast { to, now: at });
                 }
-                let moved = contact_due(calendar, *to, ctx)?;
+                let moved = contact_due(calendar, to.unwrap_or(at), ctx)?;
                 events.push(CallbackEvent::Rescheduled { at, by: by(), requested: *to, to: moved });
             }
             CallbackCommand::Finish { result } => {
