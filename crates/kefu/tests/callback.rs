@@ -498,3 +498,25 @@ fn rule_b9_a_script_run_the_customer_reschedules_is_moved_out_of_quiet_hours() -
     run.replays();
     Ok(())
 }
+
+#[test]
+fn every_reason_survives_serde_and_cites_its_rule() -> Result {
+    let f2 = FollowUp::F2Contact { month: "2026-11".into(), number: 1, of: 2 };
+    let obligation = Obligation { id: 9, follow_up: f2, opened_at: sh(1, 0, 0), due: sh(8, 9, 0), overdue: false };
+    let dues = [
+        (Due::after_sale("0042", "SO-1", sh(20, 9, 0)), "B3"),
+        (Due::regular("0042", sh(20, 9, 0), sh(27, 9, 0)), "B3"),
+        (Due::follow_up("0042", &obligation), "F2"),
+        (Due::occasion("0042", Occasion::Holiday { name: "元旦".into() }, sh(20, 9, 0)), "B8"),
+        (Due::occasion("0042", Occasion::Anniversary, sh(20, 9, 0)).with_contact_calendar("afternoons-0077"), "B8"),
+    ];
+    for (due, rule) in dues {
+        assert_eq!(due.reason.rule(), rule);
+        let json = serde_json::to_string(&due)?;
+        assert_eq!(serde_json::from_str::<Due>(&json)?, due, "{json}");
+    }
+    let json = serde_json::to_value(Due::follow_up("0042", &obligation))?;
+    assert_eq!(json["reason"]["reason"], "follow_up");
+    assert_eq!(json["reason"]["follow_up"]["rule"], "f2_contact");
+    Ok(())
+}

@@ -11,7 +11,7 @@
 //!   the sale (B3), a lifecycle follow-up obligation (F1, F2: [`Due::follow_up`]), a regular callback (B3) or a
 //!   special occasion such as a holiday, the company's anniversary or a promotion (B8: [`Occasion`]) — and the due
 //!   window, whose end comes from the [`CallbackPolicy`] unless given.
-//! - **Assigned** to a specialist (B2, C3): choose with [`Team`](crate::assign::Team), e.g. through [`assign`].
+//! - **Assigned** to a specialist (B2, C3): choose with [`Team`], e.g. through [`assign`].
 //! - **Attempted** on a channel — phone, visit, service visit, SMS (B1: [`Channel`](crate::lifecycle::Channel)) —
 //!   reached or not. An attempt during the customer's quiet hours is refused (B9).
 //! - **Rescheduled** to the customer's chosen time, moved out of their quiet hours with the contact calendar's
