@@ -30,6 +30,9 @@
 //! - [`assign`] — balanced assignment (rules C3, B2, O1): customers and callbacks go to the eligible specialist
 //!   (skills, availability per their calendar) with the lowest load relative to their ability weight; batches,
 //!   releases, and rebalancing when a specialist leaves.
+//! - [`callback`] — callbacks (rules B1–B5, B8–B10): due after a sale, a follow-up obligation or a special
+//!   occasion; assigned, attempted on a channel, rescheduled out of quiet hours or done; the record form under a
+//!   24-hour / 1-hour SLA clock; coverage of a period with every missed callback reported.
 //! - [`store`] (feature `json`) — durable stores: the contract every backend fulfils (atomic appends with optimistic
 //!   concurrency, next deadlines, the outbox with subscriber cursors, idempotency keys, versioned event schemas), an
 //!   in-memory reference store, and a runner that executes commands and fires due deadlines exactly once.
@@ -150,6 +153,7 @@
 pub mod approval;
 pub mod assign;
 pub mod calendar;
+pub mod callback;
 pub mod case;
 mod dot;
 pub mod duration;

@@ -14,6 +14,7 @@ use std::fs;
 use std::path::PathBuf;
 
 use kefu::approval::Approval;
+use kefu::callback::Callback;
 use kefu::case::Case;
 use kefu::lifecycle::Lifecycle;
 use kefu::machine::example::Exception;
@@ -65,6 +66,7 @@ fn pictures() -> Vec<(String, String)> {
     all.extend(pictures_of_script(S1_TOML));
     all.extend(pictures_of_script(S2_TOML));
     all.extend(pictures_of::<Lifecycle>());
+    all.extend(pictures_of::<Callback>());
     all
 }
 
