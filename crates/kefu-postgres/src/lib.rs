@@ -282,14 +282,21 @@ impl Store for PgStore {
     }
 
     fn append(&self, append: &Append) -> Result<Appended, StoreError> {
-        if let Some(appended) = self.append_once(append)? {
-            return Ok(appended);
-        }
-        // Another transaction committed the same key between our look-up and our insert: ours was rolled back.
-        let key = append.key.as_deref().unwrap_or_default();
-        match self.commit_for_key(key)? {
-            Some(first) => ops::repeated_key(append, key, first),
-            None => Err(StoreError::backend("appending events", format!("key `{key}` vanished"))),
+        let raced = match self.append_once(append) {
+            Ok(Some(appended)) => return Ok(appended),
+            // Another transaction committed the same key between our look-up and our insert: ours was rolled back.
+            Ok(None) => None,
+            // The same command, sent twice at once, conflicts with itself: the first one's key is the answer.
+            Err(e @ StoreError::Conflict { .. }) => Some(e),
+            Err(e) => return Err(e),
+        };
+        let Some(key) = append.key.as_deref() else {
+            return Err(raced.unwrap_or_else(|| StoreError::backend("appending events", "a key race without a key")));
+        };
+        match (self.commit_for_key(key)?, raced) {
+            (Some(first), _) => ops::repeated_key(append, key, first),
+            (None, Some(conflict)) => Err(conflict),
+            (None, None) => Err(StoreError::backend("appending events", format!("key `{key}` vanished"))),
         }
     }
 
