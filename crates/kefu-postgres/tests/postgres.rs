@@ -3,55 +3,18 @@
 
 mod common;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Barrier;
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use common::{arm, fired_per_instance, t};
 use kefu::machine::{Context, Principal};
-use kefu::store::conformance::{Reminder, ReminderCommand, ReminderEvent};
-use kefu::store::{Append, Appended, NewEvent, Position, Runner, Store, StoreError, decode_event};
+use kefu::store::conformance::{Reminder, ReminderCommand};
+use kefu::store::{Append, Appended, NewEvent, Position, Runner, Store, StoreError};
 use kefu_postgres::{Options, PgStore, SCHEMA_VERSION};
-
-fn t(minutes: i64) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).single().expect("a valid date") + TimeDelta::minutes(minutes)
-}
 
 fn event(payload: &str) -> NewEvent {
     NewEvent { schema: 1, payload: payload.into() }
-}
-
-/// Arms `n` reminders `r-0 ..` due at `t(10)`, in one transaction's worth of speed (`synchronous_commit = off`).
-fn arm(fixture: &common::Fixture, n: usize) {
-    let setup = fixture.another(Options::default().synchronous_commit(false).pool_size(1));
-    let who = Principal::system();
-    for i in 0..n {
-        Runner::new()
-            .execute::<Reminder, _>(
-                &setup,
-                &format!("r-{i}"),
-                &ReminderCommand::Arm(t(10)),
-                &Context::new(t(0), &who, &()),
-                None,
-            )
-            .expect("arm a reminder");
-    }
-}
-
-/// Every `Fired` event in the log, counted per instance.
-fn fired_per_instance(store: &PgStore) -> BTreeMap<String, usize> {
-    let mut fired = BTreeMap::new();
-    let mut after = Position::START;
-    loop {
-        let page = store.read(after, 1000).expect("read the log");
-        let Some(last) = page.last() else { return fired };
-        after = last.position;
-        for e in &page {
-            if matches!(decode_event::<Reminder>(e), Ok(ReminderEvent::Fired { .. })) {
-                *fired.entry(e.instance.clone()).or_default() += 1;
-            }
-        }
-    }
 }
 
 #[test]

@@ -6,11 +6,16 @@
 
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::ops::Deref;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use kefu::machine::{Context, Principal};
+use kefu::store::conformance::{Reminder, ReminderCommand, ReminderEvent};
+use kefu::store::{Position, Runner, Store, decode_event};
 use kefu_postgres::{Options, PgStore};
 
 pub const DEFAULT_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
@@ -87,4 +92,44 @@ pub fn fixture_with(options: Options) -> Option<Fixture> {
 
 pub fn fixture() -> Option<Fixture> {
     fixture_with(Options::default().pool_size(4))
+}
+
+/// 2026-03-02 09:00 UTC plus `minutes`.
+pub fn t(minutes: i64) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).single().expect("a valid date") + TimeDelta::minutes(minutes)
+}
+
+/// Arms `n` reminders `r-0 ..` due at `t(10)`, from 4 threads with `synchronous_commit = off` (setup speed).
+pub fn arm(fixture: &Fixture, n: usize) {
+    const THREADS: usize = 4;
+    std::thread::scope(|s| {
+        for k in 0..THREADS {
+            s.spawn(move || {
+                let setup = fixture.another(Options::default().synchronous_commit(false).pool_size(1));
+                let who = Principal::system();
+                let ctx = Context::new(t(0), &who, &());
+                for i in (k..n).step_by(THREADS) {
+                    Runner::new()
+                        .execute::<Reminder, _>(&setup, &format!("r-{i}"), &ReminderCommand::Arm(t(10)), &ctx, None)
+                        .expect("arm a reminder");
+                }
+            });
+        }
+    });
+}
+
+/// Every `Fired` event in the log, counted per instance.
+pub fn fired_per_instance(store: &PgStore) -> BTreeMap<String, usize> {
+    let mut fired = BTreeMap::new();
+    let mut after = Position::START;
+    loop {
+        let page = store.read(after, 1000).expect("read the log");
+        let Some(last) = page.last() else { return fired };
+        after = last.position;
+        for e in &page {
+            if matches!(decode_event::<Reminder>(e), Ok(ReminderEvent::Fired { .. })) {
+                *fired.entry(e.instance.clone()).or_default() += 1;
+            }
+        }
+    }
 }
