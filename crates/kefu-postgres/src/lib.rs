@@ -40,9 +40,10 @@
 //! [`PgStore::connect`] takes a libpq-style connection string — a URL (`postgres://user:password@host:5432/db`)
 //! or key-value pairs (`host=… user=… dbname=…`) — and opens connections on demand, up to
 //! [`Options::pool_size`] (default 8), shared by all threads using the store. Connections are plain TCP or Unix
-//! sockets without TLS; a pool of `size` connections is needed per process (at least 2 if one thread ticks while
-//! another reads). kefu's own tests read the string from `KEFU_PG_URL` (default
-//! `postgres://postgres@127.0.0.1:5432/test`).
+//! sockets without TLS (run PostgreSQL on a private network or through a local proxy such as pgbouncer or
+//! stunnel). Give the pool at least 2 connections where deadlines are ticked: while a tick's transaction holds one,
+//! the runner may read an instance's older events on another (when its snapshot is of an older state schema).
+//! kefu's own tests read the string from `KEFU_PG_URL` (default `postgres://postgres@127.0.0.1:5432/test`).
 //!
 //! # Sync, and how an async application uses it
 //!
@@ -76,7 +77,10 @@
 //! Log positions are taken from a single-row counter (`log_head`) bumped at the end of each append transaction;
 //! its row lock is held until the commit, so positions are dense and become visible in order: a reader that sees
 //! position `p` already sees every event before it, and a subscriber may keep a single number as its cursor. The
-//! price is that the last step of appends (insert the events, commit) is serialized.
+//! price is that the last step of appends (insert the events, commit — one WAL flush) is serialized across all
+//! writers of the schema: the database's commit latency bounds appends per second (use
+//! [`Options::synchronous_commit`] or batch commands where that matters). A tick appends all its fired events in one
+//! such step.
 //!
 //! Delivery is at least once: a subscriber reads after its cursor ([`Store::read`]), handles the events, then saves
 //! the cursor ([`Store::save_cursor`]). A reader that crashes between handling and saving reads those events again
@@ -140,7 +144,8 @@ impl Options {
         Self { schema: schema.into(), ..self }
     }
 
-    /// The same options with up to `size` connections (at least 1).
+    /// The same options with up to `size` connections (at least 1; see the crate docs, "Connecting", for why a
+    /// ticking process wants 2 or more).
     #[must_use]
     pub fn pool_size(self, size: usize) -> Self {
         Self { pool_size: size.max(1), ..self }
@@ -159,6 +164,13 @@ impl Options {
     #[must_use]
     pub fn synchronous_commit(self, on: bool) -> Self {
         Self { synchronous_commit: on, ..self }
+    }
+
+    /// The same options with this connect timeout (`None`: wait as long as the OS does), used unless the connection
+    /// string sets `connect_timeout` itself.
+    #[must_use]
+    pub fn connect_timeout(self, timeout: Option<Duration>) -> Self {
+        Self { connect_timeout: timeout, ..self }
     }
 
     /// The schema name.

@@ -9,8 +9,9 @@ use crate::ops::backend;
 /// schema first on the `search_path`, so names are unqualified.
 const MIGRATIONS: &[&str] = &[
     // 1: instances with their next deadline and latest snapshot, the log and its head, idempotency keys, cursors.
+    // Instance ids sort bytewise (`COLLATE "C"`), as in every kefu store, whatever the database's collation.
     "CREATE TABLE instance (
-        id               text PRIMARY KEY,
+        id               text COLLATE \"C\" PRIMARY KEY,
         machine          text NOT NULL,
         version          bigint NOT NULL,
         due_s            bigint,

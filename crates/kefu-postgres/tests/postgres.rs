@@ -269,3 +269,32 @@ fn concurrent_sends_of_one_key_commit_once() {
         fixture.read(Position::START, 100).expect("read").into_iter().map(|e| e.instance).collect();
     assert_eq!(ids.len(), 1);
 }
+
+/// Ties between equal deadlines are broken by instance id in byte order, as in every kefu store, whatever the
+/// database's collation.
+#[test]
+fn due_ties_sort_ids_bytewise() {
+    let Some(fixture) = common::fixture() else { return };
+    let mut ids = ["b", "B", "a-1", "a_1", "a1", "\u{e9}", "Z"];
+    for id in ids {
+        let deadline = kefu::store::StoredDeadline { at: t(10), label: "due".into() };
+        fixture.append(&Append::new(id, "m", 0, t(0)).with_next_deadline(Some(deadline))).expect("append");
+    }
+    ids.sort_unstable();
+    let due: Vec<String> = fixture.due("m", t(10), 100).expect("due").into_iter().map(|d| d.instance).collect();
+    assert_eq!(due, ids);
+    // The database here may well be `C.UTF-8`, where any column sorts so: check the column's own collation too.
+    let schema = fixture.schema().to_owned();
+    let collation: Option<String> = fixture
+        .with_client(|c| {
+            c.query_one(
+                "SELECT collation_name::text FROM information_schema.columns \
+                 WHERE table_schema = $1 AND table_name = 'instance' AND column_name = 'id'",
+                &[&schema],
+            )
+            .map(|r| r.get(0))
+        })
+        .expect("a connection")
+        .expect("the id column");
+    assert_eq!(collation.as_deref(), Some("C"));
+}
