@@ -1,0 +1,401 @@
+//! The PostgreSQL store for kefu: for when one machine is not enough. Many worker processes on many machines share
+//! one database; each due deadline fires exactly once, with no leases to leak.
+//!
+//! [`PgStore`] implements [`kefu::store::Store`] and passes kefu's conformance suite: events appended atomically
+//! with optimistic concurrency, each instance's next deadline in an index, the log as an outbox readable in commit
+//! order with durable subscriber cursors, idempotency keys. Drive it with [`kefu::store::Runner`].
+//!
+//! # Example
+//!
+//! ```no_run
+//! use chrono::{TimeDelta, TimeZone, Utc};
+//! use kefu::calendar::CalendarSet;
+//! use kefu::machine::{Context, Principal};
+//! use kefu::sla::{Clock, ClockCommand, SlaPolicy};
+//! use kefu::store::Runner;
+//! use kefu_postgres::PgStore;
+//!
+//! let store = PgStore::connect("postgres://postgres@127.0.0.1:5432/test")?; // migrates schema `kefu`
+//! let (system, calendars) = (Principal::system(), CalendarSet::new());
+//! let t0 = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).single().ok_or("bad date")?;
+//!
+//! let start = ClockCommand::Start(SlaPolicy::elapsed("B5 first contact", TimeDelta::hours(24)));
+//! Runner::new().execute::<Clock, _>(&store, "case-1/b5", &start, &Context::new(t0, &system, &calendars), Some("req-1"))?;
+//! // In every worker process, on a beat: fires what is due, each deadline once across all workers.
+//! let late = Context::new(t0 + TimeDelta::hours(25), &system, &calendars);
+//! let report = Runner::new().tick::<Clock, _>(&store, &late, 100)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # PostgreSQL or SQLite?
+//!
+//! Pick `kefu-sqlite` when one process owns the rules: one file, nothing to install or operate, and faster per
+//! command (no network round trips). Pick PostgreSQL when several processes, on one machine or many, must execute
+//! commands and fire deadlines against the same instances — several web servers taking ERP requests, several
+//! workers ticking — or when the ERP already lives in PostgreSQL and you want kefu's data backed up, replicated and
+//! queried with it. Both pass the same conformance suite; the application code (`Runner`) is the same.
+//!
+//! # Connecting
+//!
+//! [`PgStore::connect`] takes a libpq-style connection string — a URL (`postgres://user:password@host:5432/db`)
+//! or key-value pairs (`host=… user=… dbname=…`) — and opens connections on demand, up to
+//! [`Options::pool_size`] (default 8), shared by all threads using the store. Connections are plain TCP or Unix
+//! sockets without TLS (run PostgreSQL on a private network or through a local proxy such as pgbouncer or
+//! stunnel). Give the pool at least 2 connections where deadlines are ticked: while a tick's transaction holds one,
+//! the runner may read an instance's older events on another (when its snapshot is of an older state schema).
+//! kefu's own tests read the string from `KEFU_PG_URL` (default `postgres://postgres@127.0.0.1:5432/test`).
+//!
+//! # Sync, and how an async application uses it
+//!
+//! kefu's store contract is synchronous, so this crate uses the `postgres` crate: the blocking client of the
+//! rust-postgres project, which *is* `tokio-postgres` driven by its own small runtime. An async application (axum,
+//! actix) calls the store from `tokio::task::spawn_blocking` (or a dedicated worker thread), never directly on an
+//! async task: `let store = Arc::new(store); spawn_blocking(move || runner.execute::<M, _>(&*store, …)).await`.
+//! Calling it inside an async task would block the executor (and the `postgres` crate refuses to run inside a
+//! tokio runtime's thread).
+//!
+//! # Migrations
+//!
+//! Everything lives in one schema, `kefu` by default ([`Options::schema`]; tests use one schema each): tables
+//! `instance`, `event`, `log_head`, `command_key`, `subscriber_cursor`, and `schema_version`, which records the
+//! version of the embedded migrations ([`SCHEMA_VERSION`]). [`PgStore::connect`] runs [`migrate`]: idempotent, and
+//! serialized across processes by an advisory lock, so every worker may run it at start.
+//!
+//! # Claiming due deadlines: exactly once, no leases
+//!
+//! [`Store::fire_due`] is one short transaction: `SELECT … FOR UPDATE SKIP LOCKED` row-locks up to `limit` due
+//! instances that no other worker holds, each is loaded and handed to the runner's `fire`, and the fired events
+//! are appended and the next deadlines moved in the same transaction. Workers never wait for each other's
+//! instances and never fire the same one: a locked row is skipped, and once the holder commits the row's deadline
+//! has moved so it no longer matches. If a worker dies mid-way, PostgreSQL rolls its transaction back and releases
+//! the locks: nothing to expire, and the next tick fires those deadlines. Keep `limit` moderate (tens to hundreds):
+//! it bounds how long the rows stay locked. A command executed on a claimed instance meanwhile waits for the
+//! claim's commit, then conflicts and is decided again by the runner on the new state.
+//!
+//! # The outbox: commit order and crashed readers
+//!
+//! Log positions are taken from a single-row counter (`log_head`) bumped at the end of each append transaction;
+//! its row lock is held until the commit, so positions are dense and become visible in order: a reader that sees
+//! position `p` already sees every event before it, and a subscriber may keep a single number as its cursor. The
+//! price is that the last step of appends (insert the events, commit — one WAL flush) is serialized across all
+//! writers of the schema: the database's commit latency bounds appends per second (use
+//! [`Options::synchronous_commit`] or batch commands where that matters). A tick appends all its fired events in one
+//! such step.
+//!
+//! Delivery is at least once: a subscriber reads after its cursor ([`Store::read`]), handles the events, then saves
+//! the cursor ([`Store::save_cursor`]). A reader that crashes between handling and saving reads those events again
+//! on restart; it de-duplicates by the event's [`Position`] (unique in the log), e.g. by recording the last position
+//! it applied in the same transaction as its own effects.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use kefu::store::{Append, Appended, Commit, DueInstance, Position, RecordedEvent, Store, StoreError, StoredInstance};
+use postgres::{Client, Config};
+
+mod migrate;
+mod ops;
+mod pool;
+
+pub use migrate::{SCHEMA_VERSION, migrate, valid_schema_name};
+pub use postgres;
+
+use ops::{Db, backend};
+use pool::Pool;
+
+/// How [`PgStore::connect_with`] sets up the store.
+///
+/// # Example
+///
+/// ```
+/// use kefu_postgres::Options;
+///
+/// let options = Options::default().schema("kefu_tenant_7").pool_size(4).synchronous_commit(false);
+/// assert_eq!(options.schema_name(), "kefu_tenant_7");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    schema: String,
+    pool_size: usize,
+    pool_wait: Duration,
+    connect_timeout: Option<Duration>,
+    synchronous_commit: bool,
+}
+
+impl Default for Options {
+    /// Schema `kefu`, 8 connections, 30 s to wait for one, a 10 s connect timeout unless the connection string says
+    /// otherwise, `synchronous_commit` as the server has it.
+    fn default() -> Self {
+        Self {
+            schema: "kefu".into(),
+            pool_size: 8,
+            pool_wait: Duration::from_secs(30),
+            connect_timeout: Some(Duration::from_secs(10)),
+            synchronous_commit: true,
+        }
+    }
+}
+
+impl Options {
+    /// The same options with kefu's tables in `schema` (see [`valid_schema_name`]).
+    #[must_use]
+    pub fn schema(self, schema: impl Into<String>) -> Self {
+        Self { schema: schema.into(), ..self }
+    }
+
+    /// The same options with up to `size` connections (at least 1; see the crate docs, "Connecting", for why a
+    /// ticking process wants 2 or more).
+    #[must_use]
+    pub fn pool_size(self, size: usize) -> Self {
+        Self { pool_size: size.max(1), ..self }
+    }
+
+    /// The same options, waiting up to `wait` for a free connection before failing.
+    #[must_use]
+    pub fn pool_wait(self, wait: Duration) -> Self {
+        Self { pool_wait: wait, ..self }
+    }
+
+    /// The same options with `synchronous_commit = off` on kefu's connections when `false`: commits return before
+    /// the WAL is flushed. Never corrupt, and a crash of kefu's process loses nothing, but a crash of the *database
+    /// server* may lose the last commits (a fraction of a second). Like SQLite's `NORMAL`: for when the ERP can redo
+    /// the last commands (idempotency keys make that safe). `true` (the default) leaves the server's setting.
+    #[must_use]
+    pub fn synchronous_commit(self, on: bool) -> Self {
+        Self { synchronous_commit: on, ..self }
+    }
+
+    /// The same options with this connect timeout (`None`: wait as long as the OS does), used unless the connection
+    /// string sets `connect_timeout` itself.
+    #[must_use]
+    pub fn connect_timeout(self, timeout: Option<Duration>) -> Self {
+        Self { connect_timeout: timeout, ..self }
+    }
+
+    /// The schema name.
+    #[must_use]
+    pub fn schema_name(&self) -> &str {
+        &self.schema
+    }
+}
+
+/// A kefu store in a PostgreSQL schema, with a pool of connections: share one between threads (with an `Arc`),
+/// and run one per process on as many processes and machines as needed.
+///
+/// # Example
+///
+/// See the [crate docs](crate).
+#[derive(Debug)]
+pub struct PgStore {
+    pool: Pool,
+    schema: String,
+}
+
+impl PgStore {
+    /// Connects to the database at `url` (see the crate docs, "Connecting") with the default [`Options`] and
+    /// migrates schema `kefu`.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Backend`] if the string is malformed, the database cannot be reached, or the migrations fail.
+    pub fn connect(url: &str) -> Result<Self, StoreError> {
+        Self::connect_with(url, &Options::default())
+    }
+
+    /// Connects to the database at `url` with `options` and migrates the schema.
+    ///
+    /// # Errors
+    ///
+    /// As [`PgStore::connect`].
+    pub fn connect_with(url: &str, options: &Options) -> Result<Self, StoreError> {
+        let mut config: Config = url.parse().map_err(backend("parsing the PostgreSQL connection string"))?;
+        if config.get_connect_timeout().is_none() {
+            if let Some(timeout) = options.connect_timeout {
+                config.connect_timeout(timeout);
+            }
+        }
+        Self::from_config(config, options)
+    }
+
+    /// A store on a [`Config`] you built: applies `options`, migrates the schema.
+    ///
+    /// # Errors
+    ///
+    /// As [`PgStore::connect`].
+    pub fn from_config(config: Config, options: &Options) -> Result<Self, StoreError> {
+        let schema = options.schema.clone();
+        if !valid_schema_name(&schema) {
+            return Err(StoreError::backend(
+                "opening the PostgreSQL store",
+                format!("`{schema}` is not a valid schema name (lowercase letters, digits and `_`, at most 63)"),
+            ));
+        }
+        let mut setup = format!("SET search_path TO \"{schema}\";");
+        if !options.synchronous_commit {
+            setup.push_str("SET synchronous_commit TO off;");
+        }
+        let pool = Pool::new(config, setup, options.pool_size, options.pool_wait);
+        let mut client = pool.connect()?;
+        let mut tx = client.transaction().map_err(backend("migrating"))?;
+        migrate(&mut tx, &schema)?;
+        tx.commit().map_err(backend("committing the migrations"))?;
+        Ok(Self { pool, schema })
+    }
+
+    /// The schema holding kefu's tables.
+    #[must_use]
+    pub fn schema(&self) -> &str {
+        &self.schema
+    }
+
+    /// Runs `f` on one of the store's connections (its `search_path` starts with kefu's schema), e.g. to inspect
+    /// the tables or for maintenance.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Backend`] if no connection can be had.
+    pub fn with_client<T>(&self, f: impl FnOnce(&mut Client) -> T) -> Result<T, StoreError> {
+        let mut conn = self.pool.get()?;
+        Ok(f(&mut conn.client))
+    }
+
+    fn append_once(&self, a: &Append) -> Result<Option<Appended>, StoreError> {
+        const CTX: &str = "appending events";
+        let mut conn = self.pool.get()?;
+        let pool::Conn { client, statements } = &mut *conn;
+        let mut tx = client.transaction().map_err(backend(CTX))?;
+        let mut db = Db { client: &mut tx, statements };
+        if let Some(key) = &a.key {
+            if let Some(first) = ops::commit_for_key(&mut db, key)? {
+                return ops::repeated_key(a, key, first).map(Some);
+            }
+        }
+        ops::move_head(&mut db, a)?;
+        let Some(mut commits) = ops::write_events(&mut db, &[a])? else {
+            return Ok(None); // the key was committed meanwhile: rolled back on drop
+        };
+        tx.commit().map_err(backend("committing an append"))?;
+        commits.pop().map(Appended::New).map(Some).ok_or_else(|| StoreError::backend(CTX, "no commit"))
+    }
+}
+
+impl Store for PgStore {
+    fn load(&self, instance: &str) -> Result<Option<StoredInstance>, StoreError> {
+        let mut conn = self.pool.get()?;
+        let pool::Conn { client, statements } = &mut *conn;
+        ops::load(&mut Db { client, statements }, instance)
+    }
+
+    fn instance_events(&self, instance: &str, after: u64, limit: usize) -> Result<Vec<RecordedEvent>, StoreError> {
+        let mut conn = self.pool.get()?;
+        let pool::Conn { client, statements } = &mut *conn;
+        ops::instance_events(&mut Db { client, statements }, instance, after, limit)
+    }
+
+    fn append(&self, append: &Append) -> Result<Appended, StoreError> {
+        let raced = match self.append_once(append) {
+            Ok(Some(appended)) => return Ok(appended),
+            // Another transaction committed the same key between our look-up and our insert: ours was rolled back.
+            Ok(None) => None,
+            // The same command, sent twice at once, conflicts with itself: the first one's key is the answer.
+            Err(e @ StoreError::Conflict { .. }) => Some(e),
+            Err(e) => return Err(e),
+        };
+        let Some(key) = append.key.as_deref() else {
+            return Err(raced.unwrap_or_else(|| StoreError::backend("appending events", "a key race without a key")));
+        };
+        match (self.commit_for_key(key)?, raced) {
+            (Some(first), _) => ops::repeated_key(append, key, first),
+            (None, Some(conflict)) => Err(conflict),
+            (None, None) => Err(StoreError::backend("appending events", format!("key `{key}` vanished"))),
+        }
+    }
+
+    fn commit_for_key(&self, key: &str) -> Result<Option<Commit>, StoreError> {
+        let mut conn = self.pool.get()?;
+        let pool::Conn { client, statements } = &mut *conn;
+        ops::commit_for_key(&mut Db { client, statements }, key)
+    }
+
+    fn due(&self, machine: &str, now: DateTime<Utc>, limit: usize) -> Result<Vec<DueInstance>, StoreError> {
+        let mut conn = self.pool.get()?;
+        let pool::Conn { client, statements } = &mut *conn;
+        ops::due(&mut Db { client, statements }, machine, now, limit)
+    }
+
+    /// Claims up to `limit` due instances with `FOR UPDATE SKIP LOCKED`, fires them and appends what `fire`
+    /// returns, all in one transaction (see the crate docs, "Claiming due deadlines"). Instances another worker
+    /// holds are skipped, not waited for.
+    ///
+    /// An append returned by `fire` must be for the instance it was handed, decided on its loaded version (as the
+    /// runner's are); any other is skipped. An append whose key is already recorded for the same instance counts as
+    /// its first commit. If anything fails, nothing of this call is committed.
+    fn fire_due(
+        &self,
+        machine: &str,
+        now: DateTime<Utc>,
+        limit: usize,
+        fire: &mut dyn FnMut(&StoredInstance) -> Option<Append>,
+    ) -> Result<Vec<Commit>, StoreError> {
+        const CTX: &str = "firing due deadlines";
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        let mut conn = self.pool.get()?;
+        let pool::Conn { client, statements } = &mut *conn;
+        let mut tx = client.transaction().map_err(backend(CTX))?;
+        let mut db = Db { client: &mut tx, statements };
+        let mut appends = Vec::new();
+        let mut duplicates = Vec::new();
+        for id in ops::claim_due(&mut db, machine, now, limit)? {
+            // The row is locked by us: the head we load is the latest and stays so until we commit.
+            let Some(stored) = ops::load(&mut db, &id)? else { continue };
+            let Some(append) = fire(&stored) else { continue };
+            if append.instance != stored.instance || append.expected != stored.version {
+                continue;
+            }
+            if append.machine != stored.machine {
+                return Err(StoreError::WrongMachine {
+                    instance: stored.instance,
+                    stored: stored.machine,
+                    requested: append.machine,
+                });
+            }
+            if let Some(key) = &append.key {
+                if let Some(first) = ops::commit_for_key(&mut db, key)? {
+                    duplicates.push(ops::repeated_key(&append, key, first)?.commit().clone());
+                    continue;
+                }
+            }
+            ops::move_head(&mut db, &append)?;
+            appends.push(append);
+        }
+        // All events in one go at the end: the log head's lock is held only for the inserts and the commit.
+        let refs: Vec<&Append> = appends.iter().collect();
+        let Some(mut commits) = ops::write_events(&mut db, &refs)? else {
+            return Err(StoreError::backend(CTX, "an idempotency key was recorded concurrently; tick again"));
+        };
+        tx.commit().map_err(backend("committing fired deadlines"))?;
+        commits.extend(duplicates);
+        Ok(commits)
+    }
+
+    fn read(&self, after: Position, limit: usize) -> Result<Vec<RecordedEvent>, StoreError> {
+        let mut conn = self.pool.get()?;
+        let pool::Conn { client, statements } = &mut *conn;
+        ops::read(&mut Db { client, statements }, after, limit)
+    }
+
+    fn cursor(&self, subscriber: &str) -> Result<Position, StoreError> {
+        let mut conn = self.pool.get()?;
+        let pool::Conn { client, statements } = &mut *conn;
+        ops::cursor(&mut Db { client, statements }, subscriber)
+    }
+
+    fn save_cursor(&self, subscriber: &str, position: Position) -> Result<(), StoreError> {
+        let mut conn = self.pool.get()?;
+        let pool::Conn { client, statements } = &mut *conn;
+        ops::save_cursor(&mut Db { client, statements }, subscriber, position)
+    }
+}
