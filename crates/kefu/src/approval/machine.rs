@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::chain::ApprovalChain;
 use crate::calendar::CalendarSet;
-use crate::machine::{Context, Deadline, Kind, Machine, Rejection, Role, Transition, decide};
+use crate::machine::{Context, Deadline, Kind, Machine, Rejection, Role, Transition, allows, decide};
 use crate::sla::{Clock, ClockCommand, ClockError, ClockEvent, ClockState};
 
 /// The approval machine (rules C6, C7). Its configuration is the [`CalendarSet`] that steps' SLA policies name.
@@ -341,9 +341,7 @@ fn current_clock(
     ctx: &Context<'_, CalendarSet>,
 ) -> Result<Vec<ApprovalEvent>, ApprovalError> {
     match &state.clock {
-        Some(clock)
-            if Clock::transitions().iter().any(|t| t.from == clock.kind() && t.on == Clock::command_kind(&command)) =>
-        {
+        Some(clock) if allows::<Clock>(clock.kind(), Clock::command_kind(&command)) => {
             on_clock(step, clock, command, ctx)
         }
         _ => Ok(Vec::new()),

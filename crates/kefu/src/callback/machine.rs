@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::due::{CallResult, Due, Problem, Window, is_reschedule};
 use super::policy::CallbackConfig;
-use crate::calendar::{CalendarError, CalendarSet, UnknownCalendar};
+use crate::calendar::{CalendarError, UnknownCalendar};
 use crate::lifecycle::Channel;
 use crate::machine::{Context, Deadline, Kind, Machine, Rejection, Transition, decide};
 use crate::script::CallbackRecord;
@@ -553,9 +553,8 @@ fn on_record(
     command: &ClockCommand,
     ctx: Ctx<'_, '_>,
 ) -> Result<Vec<CallbackEvent>, CallbackError> {
-    let clock_ctx: Context<'_, CalendarSet> = Context::new(ctx.now(), ctx.principal(), &ctx.config().calendars);
-    let events =
-        decide::<Clock>(clock, command, &clock_ctx).map_err(|source| CallbackError::Clock(Box::new(source)))?;
+    let events = decide::<Clock>(clock, command, &ctx.with_config(&ctx.config().calendars))
+        .map_err(|source| CallbackError::Clock(Box::new(source)))?;
     Ok(events.into_iter().map(|event| CallbackEvent::Clock { event }).collect())
 }
 

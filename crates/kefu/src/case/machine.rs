@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 
 use super::class::{Class, Origin, Standing};
 use super::policy::{CaseConfig, Obligation};
-use crate::calendar::CalendarSet;
 use crate::machine::{Context, Deadline, Kind, Machine, Rejection, Transition, decide};
 use crate::sla::{Clock, ClockCommand, ClockError, ClockEvent, ClockKind, ClockState, SlaPolicy};
 
@@ -615,11 +614,6 @@ const TABLE: &[Transition<CaseKind, CaseCommandKind>] = {
     ]
 };
 
-/// The calendars-only context the embedded clocks decide in.
-fn clock_ctx<'a>(ctx: &Context<'a, CaseConfig>) -> Context<'a, CalendarSet> {
-    Context::new(ctx.now(), ctx.principal(), &ctx.config().calendars)
-}
-
 /// Runs `command` on a clock and wraps its events.
 fn on_clock(
     obligation: Obligation,
@@ -627,7 +621,7 @@ fn on_clock(
     command: &ClockCommand,
     ctx: &Context<'_, CaseConfig>,
 ) -> Result<Vec<CaseEvent>, CaseError> {
-    let events = decide::<Clock>(clock, command, &clock_ctx(ctx))
+    let events = decide::<Clock>(clock, command, &ctx.with_config(&ctx.config().calendars))
         .map_err(|source| CaseError::Clock { obligation, source: Box::new(source) })?;
     Ok(events.into_iter().map(|event| CaseEvent::Clock { obligation, event }).collect())
 }

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::obligation::{FollowUp, Obligation, Owner, Withdrawal};
 use super::policy::{Channel, LifecycleConfig, LifecyclePolicyError};
-use crate::calendar::{CalendarError, CalendarSet, UnknownCalendar};
-use crate::machine::{Context, Deadline, Kind, Machine, Rejection, Transition, decide};
+use crate::calendar::{CalendarError, UnknownCalendar};
+use crate::machine::{Context, Deadline, Kind, Machine, Rejection, Transition, allows, decide};
 use crate::sla::{Clock, ClockCommand, ClockError, ClockEvent, ClockState};
 
 /// The customer lifecycle machine (rules C4–C6, F1–F4, B9). Its configuration is a [`LifecycleConfig`].
@@ -792,10 +792,6 @@ fn dues(state: &LifecycleState) -> impl Iterator<Item = (DateTime<Utc>, Due)> + 
 
 type Ctx<'a, 'c> = &'a Context<'c, LifecycleConfig>;
 
-fn calendars_ctx<'c>(ctx: Ctx<'_, 'c>) -> Context<'c, CalendarSet> {
-    Context::new(ctx.now(), ctx.principal(), &ctx.config().calendars)
-}
-
 /// Runs a command on an embedded clock when the clock's table accepts it in its state; wraps its events.
 fn on_clock(
     clock: Option<&ClockState>,
@@ -809,11 +805,10 @@ fn on_clock(
         (Some(c), _) => c,
         (None, _) => return Ok(Vec::new()),
     };
-    let on = Clock::command_kind(&command);
-    if !Clock::transitions().iter().any(|t| t.from == state.kind() && t.on == on) {
+    if !allows::<Clock>(state.kind(), Clock::command_kind(&command)) {
         return Ok(Vec::new());
     }
-    decide::<Clock>(state, &command, &calendars_ctx(ctx))
+    decide::<Clock>(state, &command, &ctx.with_config(&ctx.config().calendars))
         .map_err(|source| LifecycleError::Clock { clock: which, source: Box::new(source) })
 }
 

@@ -221,4 +221,27 @@ impl<'a, C: ?Sized> Context<'a, C> {
     pub fn at(self, now: DateTime<Utc>) -> Self {
         Self { now, ..self }
     }
+
+    /// The same instant and principal with another configuration: how a machine decides for a machine it embeds
+    /// (a case drives its SLA clocks with the calendars of its own configuration).
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use kefu::calendar::CalendarSet;
+    /// use kefu::machine::{Context, Principal};
+    ///
+    /// struct CaseConfig { calendars: CalendarSet }
+    /// let config = CaseConfig { calendars: CalendarSet::new() };
+    /// let who = Principal::system();
+    /// let ctx = Context::new(Utc.with_ymd_and_hms(2026, 11, 23, 1, 0, 0).unwrap(), &who, &config);
+    /// let for_clock: Context<'_, CalendarSet> = ctx.with_config(&ctx.config().calendars);
+    /// assert_eq!(for_clock.now(), ctx.now());
+    /// ```
+    #[must_use]
+    pub fn with_config<'b, D: ?Sized>(&self, config: &'b D) -> Context<'b, D>
+    where
+        'a: 'b,
+    {
+        Context { now: self.now, principal: self.principal, config }
+    }
 }
