@@ -12,24 +12,7 @@ use workclock::{Holidays, Schedule, Weekdays, WorkDay};
 
 /// The issue's example: a Shanghai service desk with a lunch break, National Day 2026 off and the make-up Saturday
 /// that follows it worked.
-pub const SHANGHAI_TOML: &str = r#"
-time_zone = "Asia/Shanghai"
-[week]
-mon = ["09:00-12:00", "13:30-18:00"]
-tue = ["09:00-12:00", "13:30-18:00"]
-wed = ["09:00-12:00", "13:30-18:00"]
-thu = ["09:00-12:00", "13:30-18:00"]
-fri = ["09:00-12:00", "13:30-18:00"]
-sat = []
-sun = []
-[[holidays]]
-from = "2026-10-01"
-to = "2026-10-07"
-name = "National Day"
-[[workdays]]
-date = "2026-10-10"
-hours = ["09:00-12:00", "13:30-18:00"]
-"#;
+pub const SHANGHAI_TOML: &str = include_str!("../../examples/calendars/shanghai-2026-sample.toml");
 
 /// The same desk with the full official PRC 2026 holiday list (国务院办公厅 2026 年部分节假日安排): seven holidays
 /// (33 dates) and six make-up working days (调休).

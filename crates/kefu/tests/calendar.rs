@@ -5,25 +5,9 @@ use chrono_tz::{America::New_York, Asia::Shanghai, Europe::Amsterdam, Tz};
 use kefu::calendar::{Calendar, CalendarError, DefinitionError, LoadError};
 
 type Result = std::result::Result<(), Box<dyn std::error::Error>>;
-
-const DESK: &str = r#"
-time_zone = "Asia/Shanghai"
-[week]
-mon = ["09:00-12:00", "13:30-18:00"]
-tue = ["09:00-12:00", "13:30-18:00"]
-wed = ["09:00-12:00", "13:30-18:00"]
-thu = ["09:00-12:00", "13:30-18:00"]
-fri = ["09:00-12:00", "13:30-18:00"]
-sat = []
-sun = []
-[[holidays]]
-from = "2026-10-01"
-to = "2026-10-07"
-name = "National Day"
-[[workdays]]
-date = "2026-10-10"
-hours = ["09:00-12:00", "13:30-18:00"]
-"#;
+/// The sample Shanghai service-desk calendar the project ships (the issue's example: National Day closed, a
+/// make-up Saturday).
+const DESK: &str = include_str!("../../../examples/calendars/shanghai-2026-sample.toml");
 
 fn at(tz: Tz, y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
     tz.with_ymd_and_hms(y, mo, d, h, mi, 0).single().expect("unambiguous test instant").to_utc()

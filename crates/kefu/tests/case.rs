@@ -15,24 +15,7 @@ use kefu::sla::{ClockEvent, ClockKind, ClockStatus, SlaPolicy, Target};
 type Result = std::result::Result<(), Box<dyn std::error::Error>>;
 
 /// `examples/calendars/shanghai-2026-sample.toml`, inlined.
-const SHANGHAI: &str = r#"
-time_zone = "Asia/Shanghai"
-[week]
-mon = ["09:00-12:00", "13:30-18:00"]
-tue = ["09:00-12:00", "13:30-18:00"]
-wed = ["09:00-12:00", "13:30-18:00"]
-thu = ["09:00-12:00", "13:30-18:00"]
-fri = ["09:00-12:00", "13:30-18:00"]
-sat = []
-sun = []
-[[holidays]]
-from = "2026-10-01"
-to = "2026-10-07"
-name = "National Day"
-[[workdays]]
-date = "2026-10-10"
-hours = ["09:00-12:00", "13:30-18:00"]
-"#;
+const SHANGHAI: &str = include_str!("../../../examples/calendars/shanghai-2026-sample.toml");
 
 fn sh(d: u32, h: u32, m: u32) -> DateTime<Utc> {
     Shanghai.with_ymd_and_hms(2026, 11, d, h, m, 0).single().expect("unambiguous").to_utc()

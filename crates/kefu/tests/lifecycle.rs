@@ -15,24 +15,7 @@ use kefu::sla::{ClockEvent, ClockStatus};
 type Result = std::result::Result<(), Box<dyn std::error::Error>>;
 
 /// `examples/calendars/shanghai-2026-sample.toml`, inlined.
-const SHANGHAI: &str = r#"
-time_zone = "Asia/Shanghai"
-[week]
-mon = ["09:00-12:00", "13:30-18:00"]
-tue = ["09:00-12:00", "13:30-18:00"]
-wed = ["09:00-12:00", "13:30-18:00"]
-thu = ["09:00-12:00", "13:30-18:00"]
-fri = ["09:00-12:00", "13:30-18:00"]
-sat = []
-sun = []
-[[holidays]]
-from = "2026-10-01"
-to = "2026-10-07"
-name = "National Day"
-[[workdays]]
-date = "2026-10-10"
-hours = ["09:00-12:00", "13:30-18:00"]
-"#;
+const SHANGHAI: &str = include_str!("../../../examples/calendars/shanghai-2026-sample.toml");
 
 /// A customer's contact calendar (rule B9): no calls 12:00–13:30 and after 20:00 (nor before 08:00).
 const QUIET_HOURS: &str = r#"

@@ -7,23 +7,9 @@ use kefu::machine::{Context, Instance, Principal, Rejection, TransitionGraph, re
 use kefu::sla::{Clock, ClockCommand, ClockError, ClockEvent, ClockKind, ClockStatus, SlaPolicy};
 
 type Result = std::result::Result<(), Box<dyn std::error::Error>>;
-
-const DESK: &str = r#"
-time_zone = "Asia/Shanghai"
-[week]
-mon = ["09:00-12:00", "13:30-18:00"]
-tue = ["09:00-12:00", "13:30-18:00"]
-wed = ["09:00-12:00", "13:30-18:00"]
-thu = ["09:00-12:00", "13:30-18:00"]
-fri = ["09:00-12:00", "13:30-18:00"]
-[[holidays]]
-from = "2026-10-01"
-to = "2026-10-07"
-name = "National Day"
-[[workdays]]
-date = "2026-10-10"
-hours = ["09:00-12:00", "13:30-18:00"]
-"#;
+/// The sample Shanghai service-desk calendar the project ships (the issue's example: National Day closed, a
+/// make-up Saturday).
+const DESK: &str = include_str!("../../../examples/calendars/shanghai-2026-sample.toml");
 
 fn calendars() -> CalendarSet {
     [("service-desk", Calendar::from_toml_str(DESK).expect("valid calendar"))].into_iter().collect()
