@@ -22,7 +22,9 @@
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
@@ -44,8 +46,8 @@ pub const LANES: u64 = 2;
 pub const BLOCK: u64 = 6;
 /// The subscriber's name (its cursor).
 pub const SUBSCRIBER: &str = "crash-subscriber";
-/// New commands per lane and round.
-pub const PER_ROUND: u64 = 25;
+/// Commands a writer is given per round (it is usually killed long before it is done).
+pub const PER_ROUND: u64 = 400;
 
 /// 2026-03-02 09:00 UTC plus `minutes`.
 ///
@@ -192,6 +194,7 @@ pub fn child_main() -> bool {
     let backend = Backend::from_env(&std::env::var(BACKEND).expect("the parent sets KEFU_CRASH_BACKEND"));
     let store = backend.open();
     let mut out = std::io::stdout().lock();
+    writeln!(out, "KEFU READY").and_then(|()| out.flush()).expect("stdout");
     let words: Vec<&str> = role.split_whitespace().collect();
     match words.as_slice() {
         ["writer", lane, from, to] => {
@@ -211,13 +214,14 @@ pub struct Config {
     pub rounds: u32,
     /// The seed of the kill moments.
     pub seed: u64,
-    /// Each process is killed at a moment uniform in `0..=max_kill_ms` after the round starts.
+    /// Each process is killed at a moment uniform in `0..=max_kill_ms` after it opened its store (one in eight:
+    /// after it was spawned).
     pub max_kill_ms: u64,
 }
 
 impl Config {
     /// From the environment: `KEFU_CRASH_ROUNDS` (default `default_rounds`), `KEFU_CRASH_SEED` (default: from the
-    /// clock), `KEFU_CRASH_MAX_KILL_MS` (default 150).
+    /// clock), `KEFU_CRASH_MAX_KILL_MS` (default 250).
     ///
     /// # Panics
     ///
@@ -235,7 +239,7 @@ impl Config {
         Self {
             rounds: var("KEFU_CRASH_ROUNDS").unwrap_or(default_rounds),
             seed,
-            max_kill_ms: var("KEFU_CRASH_MAX_KILL_MS").unwrap_or(150),
+            max_kill_ms: var("KEFU_CRASH_MAX_KILL_MS").unwrap_or(250),
         }
     }
 }
@@ -274,6 +278,7 @@ fn parse(text: &str) -> Vec<Line> {
     text.split_inclusive('\n')
         .filter(|l| l.ends_with('\n'))
         .filter_map(|l| l.find("KEFU ").map(|i| &l[i + 5..]))
+        .filter(|l| !l.starts_with("READY"))
         .map(|l| {
             let w: Vec<&str> = l.split_whitespace().collect();
             let n = |i: usize| w[i].parse::<u64>().unwrap_or_else(|_| panic!("bad line `{l}`"));
@@ -286,24 +291,62 @@ fn parse(text: &str) -> Vec<Line> {
         .collect()
 }
 
-/// A running child with a thread reading its stdout.
-struct Running {
-    child: Child,
-    reader: std::thread::JoinHandle<String>,
+/// What became of a child.
+struct Ended {
+    status: std::process::ExitStatus,
+    output: String,
     writer: bool,
 }
 
-fn spawn(child: &dyn Fn() -> Command, backend: &Backend, role: &str) -> Running {
-    let mut cmd = child();
+/// Runs a child and SIGKILLs it `delay` after it said `KEFU READY` (its store is open), or after it was spawned if
+/// `from_spawn` (a kill while it opens the store). A child that finishes first is not killed.
+fn run_child(mut cmd: Command, backend: &Backend, role: &str, delay: Duration, from_spawn: bool) -> Ended {
     cmd.env(ROLE, role).env(BACKEND, backend.to_env()).stdout(Stdio::piped()).stderr(Stdio::inherit());
+    let spawned = Instant::now();
     let mut child = cmd.spawn().expect("spawn a child process");
     let mut stdout = child.stdout.take().expect("piped stdout");
-    let reader = std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        stdout.read_to_end(&mut bytes).expect("read a child's output");
-        String::from_utf8_lossy(&bytes).into_owned()
-    });
-    Running { child, reader, writer: role.starts_with("writer") }
+    let ready = Arc::new(AtomicBool::new(false));
+    let reader = {
+        let ready = Arc::clone(&ready);
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let mut buf = [0u8; 4096];
+            loop {
+                match stdout.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => {
+                        bytes.extend_from_slice(&buf[..n]);
+                        if !ready.load(Ordering::Relaxed) && bytes.windows(11).any(|w| w == b"KEFU READY\n") {
+                            ready.store(true, Ordering::Relaxed);
+                        }
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => panic!("reading a child's output: {e}"),
+                }
+            }
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
+    };
+    let start = if from_spawn {
+        spawned
+    } else {
+        loop {
+            if ready.load(Ordering::Relaxed) {
+                break Instant::now();
+            }
+            if child.try_wait().expect("poll a child").is_some() || spawned.elapsed() > Duration::from_secs(60) {
+                break Instant::now();
+            }
+            std::thread::sleep(Duration::from_micros(500));
+        }
+    };
+    if let Some(wait) = (start + delay).checked_duration_since(Instant::now()) {
+        std::thread::sleep(wait);
+    }
+    let _ = child.kill(); // SIGKILL; fails only if it has already been reaped
+    let status = child.wait().expect("wait for a child");
+    let output = reader.join().expect("the reader thread");
+    Ended { status, output, writer: role.starts_with("writer") }
 }
 
 /// Everything the parent learnt from the children.
@@ -358,33 +401,35 @@ pub fn run(name: &str, backend: &Backend, config: &Config, child: &dyn Fn() -> C
     let mut summary = Summary::default();
     let mut seen = Seen::default();
     let mut next = vec![0u64; LANES as usize];
-    for round in 0..u64::from(config.rounds) {
-        let target = (round + 1) * PER_ROUND;
-        let mut procs: Vec<(Duration, Running)> = (0..LANES)
-            .map(|lane| format!("writer {lane} {} {target}", next[lane as usize]))
+    for _ in 0..config.rounds {
+        let roles: Vec<(String, Duration, bool)> = (0..LANES)
+            .map(|lane| {
+                let from = next[lane as usize];
+                format!("writer {lane} {from} {}", from + PER_ROUND)
+            })
             .chain(std::iter::once("subscriber".to_owned()))
-            .map(|role| (Duration::from_millis(rng.u64(0..=config.max_kill_ms)), spawn(child, backend, &role)))
+            .map(|role| (role, Duration::from_millis(rng.u64(0..=config.max_kill_ms)), rng.u8(0..8) == 0))
             .collect();
-        procs.sort_by_key(|(at, _)| *at);
-        let round_start = Instant::now();
-        for (at, p) in &mut procs {
-            if let Some(wait) = at.checked_sub(round_start.elapsed()) {
-                std::thread::sleep(wait);
-            }
-            let _ = p.child.kill(); // SIGKILL; fails only if it has already been reaped
-        }
-        for (_, mut p) in procs {
-            let status = p.child.wait().expect("wait for a child");
-            let text = p.reader.join().expect("the reader thread");
-            if status.success() {
+        let ended: Vec<Ended> = std::thread::scope(|scope| {
+            let handles: Vec<_> = roles
+                .iter()
+                .map(|(role, delay, from_spawn)| {
+                    let cmd = child();
+                    scope.spawn(move || run_child(cmd, backend, role, *delay, *from_spawn))
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().expect("a child's thread")).collect()
+        });
+        for p in ended {
+            if p.status.success() {
                 assert!(p.writer, "the subscriber only ends when killed");
                 summary.finished += 1;
             } else {
                 use std::os::unix::process::ExitStatusExt;
-                assert_eq!(status.signal(), Some(9), "a child failed (see its output above): {status}");
+                assert_eq!(p.status.signal(), Some(9), "a child failed (see its output above): {}", p.status);
                 summary.killed += 1;
             }
-            seen.absorb(&text, &mut summary);
+            seen.absorb(&p.output, &mut summary);
         }
         for lane in 0..LANES {
             // The acknowledged commands of a lane are a prefix: continue (retrying with the same key) after it.
@@ -397,12 +442,17 @@ pub fn run(name: &str, backend: &Backend, config: &Config, child: &dyn Fn() -> C
 
     summary.acked_in_rounds = seen.acked.len() as u64;
 
-    // A clean finish: the remaining commands, a tick far in the future, and the subscriber drained.
+    // A clean finish: the in-flight commands, a tick far in the future, and the subscriber drained.
     let store = backend.open();
-    let target = u64::from(config.rounds) * PER_ROUND;
+    let mut issued = vec![0u64; LANES as usize];
     let mut out = Vec::new();
     for lane in 0..LANES {
-        writer(&*store, lane, next[lane as usize], target, &mut out);
+        // Retry the command that may have been in flight at the last kill (same key), then finish its instance's
+        // block so that every instance of the workload is armed.
+        let n = next[lane as usize];
+        let end = (n + 1).div_ceil(BLOCK) * BLOCK;
+        writer(&*store, lane, n, end, &mut out);
+        issued[lane as usize] = end;
     }
     let who = Principal::system();
     let report = Runner::new().tick::<Reminder, _>(&*store, &Context::new(t(1_000_000), &who, &()), usize::MAX);
@@ -411,13 +461,13 @@ pub fn run(name: &str, backend: &Backend, config: &Config, child: &dyn Fn() -> C
     subscriber(&*store, true, &mut out);
     seen.absorb(&String::from_utf8(out).expect("utf-8"), &mut summary);
 
-    check(&*store, &seen, target, &mut summary);
+    check(&*store, &seen, &issued, &mut summary);
     summary.elapsed = started.elapsed();
     eprintln!("[{name}] seed {} rounds {}: {summary:?}", config.seed, config.rounds);
     summary
 }
 
-fn check(store: &dyn Store, seen: &Seen, target: u64, summary: &mut Summary) {
+fn check(store: &dyn Store, seen: &Seen, issued: &[u64], summary: &mut Summary) {
     let log: Vec<RecordedEvent> = store.read(Position::START, usize::MAX).expect("read the log");
     summary.events = log.len();
 
@@ -438,7 +488,7 @@ fn check(store: &dyn Store, seen: &Seen, target: u64, summary: &mut Summary) {
     // 1. Every command acknowledged, at the version it was acknowledged with, with its event; applied once.
     let mut commands_per_instance: BTreeMap<String, u64> = BTreeMap::new();
     for lane in 0..LANES {
-        for s in 0..target {
+        for s in 0..issued[lane as usize] {
             let version =
                 *seen.acked.get(&(lane, s)).unwrap_or_else(|| panic!("command {lane}/{s} never acknowledged"));
             let (instance, _, key) = command(lane, s);

@@ -10,7 +10,7 @@
 //! ```
 //!
 //! The seed of the kill moments is printed at the start; `KEFU_CRASH_SEED=<seed>` replays it (the kill moments, not
-//! the scheduling). `KEFU_CRASH_MAX_KILL_MS` (default 150) bounds how long a process may run before its kill.
+//! the scheduling). `KEFU_CRASH_MAX_KILL_MS` (default 250) bounds how long a process may run before its kill.
 //!
 //! PostgreSQL: `KEFU_PG_URL`, or `postgres://postgres@127.0.0.1:5432/test`. When it is unreachable the PostgreSQL
 //! half is skipped with a message if `KEFU_PG_URL` is unset, and fails if it is set. Each run uses a fresh schema
