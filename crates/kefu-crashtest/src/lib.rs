@@ -47,7 +47,7 @@ pub const BLOCK: u64 = 6;
 /// The subscriber's name (its cursor).
 pub const SUBSCRIBER: &str = "crash-subscriber";
 /// Commands a writer is given per round (it is usually killed long before it is done).
-pub const PER_ROUND: u64 = 400;
+pub const PER_ROUND: u64 = 1000;
 
 /// 2026-03-02 09:00 UTC plus `minutes`.
 ///
