@@ -115,7 +115,7 @@ pub enum LifecycleCommand {
     },
     /// Sets (or clears) the customer's contact calendar: when contacting is allowed (B9, quiet hours).
     SetContactCalendar {
-        /// A calendar name in the configuration's [`CalendarSet`], or `None` for "any time".
+        /// A calendar name in the configuration's [`CalendarSet`](crate::calendar::CalendarSet), or `None` for "any time".
         calendar: Option<String>,
     },
     /// The customer is closed: obligations withdrawn, clocks cancelled.
@@ -569,7 +569,7 @@ pub enum LifecycleError {
     #[error(transparent)]
     Policy(Box<LifecyclePolicyError>),
     /// A calendar named by the policy or the customer is not in the configuration. Add it to the
-    /// [`CalendarSet`].
+    /// [`CalendarSet`](crate::calendar::CalendarSet).
     #[error(transparent)]
     UnknownCalendar(Box<UnknownCalendar>),
     /// A calendar could not compute (never open, or beyond the supported years).
