@@ -171,6 +171,22 @@ fn rule_b2_callbacks_are_distributed_with_the_balanced_rule() -> Result {
 }
 
 #[test]
+fn rule_b2_only_the_assigned_specialist_calls_finishes_and_files() {
+    let config = config();
+    let mut run = Run::assigned(&config, Due::after_sale("0042", "SO-7781", sh(20, 9, 0)), sh(20, 9, 0));
+    // Another specialist cannot take over the call without a reassignment.
+    run.who = Principal::new("li.wei");
+    let err = run.exec(attempt(Channel::Phone, true), sh(20, 10, 0)).unwrap_err();
+    assert!(err.contains("assigned to `wang.fang`; `li.wei` may not act on it"), "{err}");
+    // The assigned specialist can; the ERP importing a result acts as the system principal.
+    run.who = Principal::new("wang.fang");
+    run.reach(sh(20, 10, 0));
+    run.who = Principal::system();
+    run.ok(finish("satisfied"), sh(20, 10, 5));
+    run.replays();
+}
+
+#[test]
 fn rule_b3_after_sale_callback_is_due_within_a_week_and_missed_after_it() {
     let config = config();
     // The sale is completed on Friday at 17:30.

@@ -463,6 +463,15 @@ impl CallbackState {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CallbackError {
+    /// Someone other than the assigned specialist tried to call, finish or file the callback (rules B2, C3).
+    /// How to fix: act as the assigned specialist, or reassign the callback first.
+    #[error("the callback is assigned to `{specialist}`; `{principal}` may not act on it")]
+    NotTheSpecialist {
+        /// Who tried.
+        principal: String,
+        /// The assigned specialist.
+        specialist: String,
+    },
     /// The reason has no default window and none was given. How to fix: set [`Due::by`].
     #[error("a {rule} callback needs an explicit window end (`by`)")]
     NoWindow {
@@ -607,6 +616,21 @@ impl Machine for Callback {
         let policy = &ctx.config().policy;
         let calendar = state.due.as_ref().and_then(|d| d.contact_calendar.as_deref());
         let mut events = Vec::new();
+        // Rules B2, C3: once distributed, the call, its result and its record are the assigned specialist's (or
+        // the ERP's, acting as the system principal).
+        if let (
+            Some(specialist),
+            CallbackCommand::Attempt { .. } | CallbackCommand::Finish { .. } | CallbackCommand::File,
+        ) = (state.specialist.as_deref(), command)
+        {
+            let principal = ctx.principal();
+            if principal.id() != specialist && !principal.is_system() {
+                return Err(CallbackError::NotTheSpecialist {
+                    principal: principal.id().to_owned(),
+                    specialist: specialist.to_owned(),
+                });
+            }
+        }
         match command {
             CallbackCommand::Open(due) => {
                 let window_end = match (due.by, due.reason.default_window(policy)) {
