@@ -42,86 +42,74 @@ use crate::calendar::CalendarSet;
 use crate::machine::{Context, Instance, Principal, replay};
 use crate::sla::{Clock, ClockCommand, ClockEvent, SlaPolicy};
 
-/// The clauses, by name, in the order [`run`] runs them.
-pub const CLAUSES: &[&str] = &[
-    "load_unknown",
-    "append_then_load",
-    "conflict_is_typed_and_writes_nothing",
-    "new_instance_expects_version_zero",
-    "wrong_machine",
-    "next_deadline_kept_by_append",
-    "due_ordered_and_limited",
-    "log_in_commit_order",
-    "cursors",
-    "idempotency_key",
-    "rejection_leaves_no_trace",
-    "snapshots",
-    "old_events_upcast",
-    "runner_retries_on_conflict",
-    "runner_gives_up",
-    "tick_fires_once",
-    "tick_reevaluates_after_conflict",
-    "sla_clock_round_trip",
-];
+// `CLAUSES` and `run` are generated from the one list of clauses, in `__store_conformance_clauses!`.
+crate::__store_conformance_clauses!(store_conformance @suite);
 
-/// Runs every clause, each on a fresh store from `make`, and panics on the first failure (naming the clause).
-pub fn run<F, S>(mut make: impl FnMut() -> F)
-where
-    F: Deref<Target = S>,
-    S: Store + ?Sized,
-{
-    macro_rules! each {
-        ($($clause:ident),* $(,)?) => {
-            $( $clause(&*make()); )*
-        };
-    }
-    each!(
-        load_unknown,
-        append_then_load,
-        conflict_is_typed_and_writes_nothing,
-        new_instance_expects_version_zero,
-        wrong_machine,
-        next_deadline_kept_by_append,
-        due_ordered_and_limited,
-        log_in_commit_order,
-        cursors,
-        idempotency_key,
-        rejection_leaves_no_trace,
-        snapshots,
-        old_events_upcast,
-        runner_retries_on_conflict,
-        runner_gives_up,
-        tick_fires_once,
-        tick_reevaluates_after_conflict,
-        sla_clock_round_trip,
-    );
-}
-
-/// Expands into one `#[test]` per conformance clause, each on a fresh store from the factory expression (anything
-/// callable with no arguments that returns a value dereferencing to a [`Store`]).
+/// Expands into one `#[test]` per conformance clause.
+///
+/// Two forms:
+/// - `store_conformance!(factory)`: each test runs its clause on a fresh store from the factory (anything callable
+///   with no arguments that returns a value dereferencing to a [`Store`]).
+/// - `store_conformance!(with |clause| body)`: each test runs `body` with `clause: &dyn Fn(&dyn Store)`, for a store
+///   that wraps every clause its own way (inside a shared transaction, or skipped when its server is absent).
 ///
 /// ```
 /// // In an integration test file (tests/store_conformance.rs):
 /// kefu::store_conformance!(|| Box::new(kefu::store::MemoryStore::new()));
+///
+/// mod wrapped {
+///     kefu::store_conformance!(with |clause| clause(&kefu::store::MemoryStore::new()));
+/// }
 /// # fn main() {}
 /// ```
 #[macro_export]
 macro_rules! store_conformance {
+    (with |$clause:ident| $body:expr) => {
+        $crate::__store_conformance_clauses!(store_conformance @tests [$clause] [$body]);
+    };
+    (@tests [$c:ident] [$body:expr] ; $($clause:ident),*) => {
+        $(
+            #[test]
+            fn $clause() {
+                fn run($c: &dyn Fn(&dyn $crate::store::Store)) {
+                    $body
+                }
+                run(&|store: &dyn $crate::store::Store| $crate::store::conformance::$clause(store));
+            }
+        )*
+    };
+    (@suite ; $($clause:ident),*) => {
+        /// The clauses, by name, in the order [`run`] runs them.
+        pub const CLAUSES: &[&str] = &[$(stringify!($clause)),*];
+
+        /// Runs every clause, each on a fresh store from `make`, and panics on the first failure (naming the
+        /// clause).
+        pub fn run<F, S>(mut make: impl FnMut() -> F)
+        where
+            F: Deref<Target = S>,
+            S: Store + ?Sized,
+        {
+            $( $clause(&*make()); )*
+        }
+    };
     ($make:expr) => {
-        $crate::store_conformance!(@tests $make;
+        $crate::store_conformance!(with |clause| {
+            let fixture = ($make)();
+            clause(&*fixture)
+        });
+    };
+}
+
+/// The one list of conformance clauses, handed to an arm of [`store_conformance!`]. Not public API.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __store_conformance_clauses {
+    ($callback:ident $($args:tt)*) => {
+        $crate::$callback!($($args)* ;
             load_unknown, append_then_load, conflict_is_typed_and_writes_nothing, new_instance_expects_version_zero,
             wrong_machine, next_deadline_kept_by_append, due_ordered_and_limited, log_in_commit_order, cursors,
             idempotency_key, rejection_leaves_no_trace, snapshots, old_events_upcast, runner_retries_on_conflict,
             runner_gives_up, tick_fires_once, tick_reevaluates_after_conflict, sla_clock_round_trip);
-    };
-    (@tests $make:expr; $($clause:ident),*) => {
-        $(
-            #[test]
-            fn $clause() {
-                let fixture = ($make)();
-                $crate::store::conformance::$clause(&*fixture);
-            }
-        )*
     };
 }
 
