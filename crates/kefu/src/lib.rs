@@ -155,6 +155,8 @@ pub mod assign;
 pub mod calendar;
 pub mod callback;
 pub mod case;
+#[cfg(feature = "json")]
+pub mod desk;
 mod dot;
 pub mod duration;
 pub mod lifecycle;
