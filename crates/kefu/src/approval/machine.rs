@@ -204,6 +204,12 @@ impl ApprovalState {
         self.kind
     }
 
+    /// What is asked, once requested.
+    #[must_use]
+    pub fn subject(&self) -> Option<&str> {
+        self.request.as_ref().map(|r| r.subject.as_str())
+    }
+
     /// The chain being walked, once requested.
     pub fn chain(&self) -> Option<&ApprovalChain> {
         self.request.as_ref().map(|r| &r.chain)

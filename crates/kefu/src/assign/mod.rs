@@ -308,6 +308,38 @@ impl Team {
             .ok_or_else(|| AssignError::from(NoEligible { item: item.clone(), excluded: self.exclusions(item, &mask) }))
     }
 
+    /// Who would get `item` at `now` if each specialist held `load(id)` items rather than what this team holds: the
+    /// rule of [`Team::choose`] (eligible by skills and calendar, lowest `(load + 1) / weight`, ties to the smallest
+    /// id) over loads kept elsewhere — a durable board of counts, for instance.
+    ///
+    /// Errors: nobody eligible ([`AssignError::NoEligible`]); a calendar that cannot answer for `now`.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use kefu::assign::{Item, Specialist, Team};
+    /// use kefu::calendar::CalendarSet;
+    ///
+    /// let mut team = Team::new(CalendarSet::new());
+    /// team.add(Specialist::new("li.wei"))?;
+    /// team.add(Specialist::new("wang.fang"))?;
+    /// let now = Utc.with_ymd_and_hms(2026, 11, 2, 1, 0, 0).unwrap();
+    /// let loads = |id: &str| if id == "li.wei" { 3 } else { 1 };
+    /// assert_eq!(team.choose_by_loads(&Item::new("c-9"), now, loads)?.as_str(), "wang.fang");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn choose_by_loads(
+        &self,
+        item: &Item,
+        now: DateTime<Utc>,
+        load: impl Fn(&str) -> usize,
+    ) -> Result<SpecialistId, AssignError> {
+        let mask = self.mask(now, None)?;
+        let eligible = (0..self.members.len()).filter(|&i| self.eligible(i, item, &mask));
+        self.best_among(eligible, |i| load(self.members[i].specialist.id().as_str()))
+            .map(|i| self.members[i].specialist.id().clone())
+            .ok_or_else(|| AssignError::from(NoEligible { item: item.clone(), excluded: self.exclusions(item, &mask) }))
+    }
+
     /// Assigns `item` to the specialist [`Team::choose`] names and returns who it is (rule C3).
     ///
     /// Errors as for `choose`; on an error nothing changes.
