@@ -188,4 +188,6 @@ mod guide {
     mod assignment {}
     #[doc = include_str!("../../../docs/src/approvals.md")]
     mod approvals {}
+    #[doc = include_str!("../../../docs/src/desk.md")]
+    mod desk {}
 }

@@ -21,6 +21,7 @@ mod config;
 mod error;
 pub mod ids;
 mod notice;
+mod picture;
 mod profile;
 mod reaction;
 mod runtime;
@@ -39,6 +40,7 @@ pub use notice::{
     Addressee, Notice, NoticeCommand, NoticeCommandKind, NoticeError, NoticeEvent, NoticeKind, NoticeState, SentNotice,
     Topic,
 };
+pub use picture::{reactions_to_dot, reactions_to_mermaid};
 pub use profile::{Details, Profile, ProfileCommand, ProfileCommandKind, ProfileEvent, ProfileKind, ProfileState};
 pub use reaction::{Lookup, REACTIONS, Reaction, Step, declared, reactions_for};
 pub use runtime::{Desk, Done, REACTIONS_CURSOR, Submitted, TickReport};
