@@ -163,6 +163,8 @@ pub mod lifecycle;
 mod load;
 pub mod machine;
 pub mod script;
+#[cfg(feature = "simulation")]
+pub mod simulation;
 pub mod sla;
 #[cfg(feature = "json")]
 pub mod store;
