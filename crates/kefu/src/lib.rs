@@ -157,6 +157,7 @@ pub mod callback;
 pub mod case;
 mod dot;
 pub mod duration;
+pub mod error;
 pub mod lifecycle;
 mod load;
 pub mod machine;
