@@ -15,3 +15,22 @@ pub fn kefu() -> Command {
     cmd.current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."));
     cmd
 }
+
+/// The path of the `kefu` binary, for tests that start it through a shell.
+#[allow(dead_code)]
+pub const KEFU: &str = env!("CARGO_BIN_EXE_kefu");
+
+/// The workspace root, where the tests run `kefu`.
+#[allow(dead_code)]
+pub fn workspace() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A file in the tests' scratch directory (cargo's `CARGO_TARGET_TMPDIR`), named after `name` and this process,
+/// holding `bytes`. Removed by the caller (or left in target/).
+#[allow(dead_code)]
+pub fn scratch_file(name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("kefu-{}-{name}", std::process::id()));
+    std::fs::write(&path, bytes).expect("write a scratch file");
+    path
+}
