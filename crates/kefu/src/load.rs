@@ -6,8 +6,11 @@
 //! Messages stay short whatever the input: a parser's message may quote a whole line of the text, so each of its
 //! lines is cut (see [`cut_lines`](crate::error::cut_lines)), and so is the key path.
 
+use core::fmt;
+
+use crate::error::cut_lines;
 #[cfg(any(feature = "toml", feature = "json"))]
-use crate::error::{cut_lines, excerpt};
+use crate::error::excerpt;
 
 /// A definition text (a calendar, a script, …) that cannot be loaded: malformed TOML or JSON, with the line, the
 /// column and the key path of the value at fault (each line of the parser's message cut to
@@ -16,13 +19,12 @@ use crate::error::{cut_lines, excerpt};
 ///
 /// Each module names its own: [`calendar::LoadError`](crate::calendar::LoadError),
 /// [`script::LoadError`](crate::script::LoadError).
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum LoadError<E> {
     /// The TOML text is malformed or does not have the expected shape; the message gives line and column, and
     /// `field` the key path of the value at fault (e.g. `week.mon[1]`, `nodes[3].next`) when there is one.
     #[cfg(feature = "toml")]
-    #[error("{}{}", in_field(.field), cut_lines(.source))]
     Toml {
         /// Key path of the value at fault.
         field: Option<String>,
@@ -32,16 +34,48 @@ pub enum LoadError<E> {
     /// The JSON text is malformed or does not have the expected shape; the message gives line and column, and
     /// `field` the key path of the value at fault when there is one.
     #[cfg(feature = "json")]
-    #[error("{}{}", in_field(.field), cut_lines(.source))]
     Json {
         /// Key path of the value at fault.
         field: Option<String>,
         /// The parser's error.
         source: serde_json::Error,
     },
-    /// The text parsed, but what it defines is invalid; the message names the field or node at fault.
-    #[error(transparent)]
-    Invalid(#[from] E),
+    /// The text parsed, but what it defines is invalid; the message names the field or node at fault. Its
+    /// message is the definition error's, each line cut to [`LINE_CHARS`](crate::error::LINE_CHARS) characters
+    /// (a definition error may quote a value whole).
+    Invalid(E),
+}
+
+// By hand rather than with thiserror, which can neither infer `E: Display` for a message made by `cut_lines` nor
+// leave `E` out of `source()` (the message already says all of it).
+impl<E: fmt::Display> fmt::Display for LoadError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            #[cfg(feature = "toml")]
+            Self::Toml { field, source } => write!(f, "{}{}", in_field(field), cut_lines(source)),
+            #[cfg(feature = "json")]
+            Self::Json { field, source } => write!(f, "{}{}", in_field(field), cut_lines(source)),
+            Self::Invalid(e) => write!(f, "{}", cut_lines(e)),
+        }
+    }
+}
+
+impl<E: fmt::Debug + fmt::Display> std::error::Error for LoadError<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            #[cfg(feature = "toml")]
+            Self::Toml { source, .. } => Some(source),
+            #[cfg(feature = "json")]
+            Self::Json { source, .. } => Some(source),
+            Self::Invalid(_) => None,
+        }
+    }
+}
+
+impl<E> From<E> for LoadError<E> {
+    fn from(e: E) -> Self {
+        Self::Invalid(e)
+    }
 }
 
 /// `in `field`: ` before a parser's message when the key path is known.
