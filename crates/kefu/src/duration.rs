@@ -34,7 +34,7 @@ use crate::error::excerpt;
 /// Why a text is not a business duration.
 ///
 /// Its message repeats the text, cut to its first 80 characters when it is longer (see
-/// [`excerpt`](crate::error::excerpt)); `text` holds all of it.
+/// [`excerpt`]); `text` holds all of it.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("invalid duration `{}`: {reason}", excerpt(.text))]
 pub struct DurationError {
