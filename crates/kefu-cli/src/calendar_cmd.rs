@@ -10,14 +10,15 @@ use kefu::calendar::Calendar;
 use crate::cli::CalendarCommand;
 use crate::error::CliError;
 use crate::eval;
+use crate::input;
+use crate::instant::When;
 
 /// Reads and validates a calendar file: JSON when the name ends in `.json` (any case), TOML otherwise.
 ///
 /// Errors name the file, then the field at fault (`week.mon`, `holidays[2].to`, ...) and, for TOML, the line
-/// and column.
+/// and column. A file over [`input::FILE_LIMIT`] is refused unread.
 pub fn load(path: &Path) -> Result<Calendar, CliError> {
-    let text =
-        std::fs::read_to_string(path).map_err(|source| CliError::ReadCalendar { path: path.to_owned(), source })?;
+    let text = input::read_text(path, "calendar")?;
     let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
     let loaded = if is_json { Calendar::from_json_str(&text) } else { Calendar::from_toml_str(&text) };
     loaded.map_err(|source| CliError::LoadCalendar { path: path.to_owned(), source: Box::new(source) })
@@ -30,32 +31,37 @@ pub fn write_instant(out: &mut String, calendar: &Calendar, t: DateTime<Utc>) {
     let _ = write!(out, "{}", calendar.local(t).to_rfc3339_opts(SecondsFormat::AutoSi, false));
 }
 
+/// The instant given with `--flag`, a local time being read on the calendar's clock (see [`When::resolve`]).
+fn instant(calendar: &Calendar, flag: &'static str, when: When) -> Result<DateTime<Utc>, CliError> {
+    when.resolve(&calendar.time_zone()).map_err(|source| CliError::NoSuchLocalTime { flag, source })
+}
+
 /// Runs one `kefu calendar` command, printing its answer on stdout.
 pub fn run(command: CalendarCommand) -> Result<(), CliError> {
     let mut answer = String::new();
     match command {
         CalendarCommand::Add { calendar, at, duration } => {
             let calendar = load(&calendar.path)?;
-            let due = calendar.add(at.to_utc(), duration)?;
+            let due = calendar.add(instant(&calendar, "at", at)?, duration)?;
             write_instant(&mut answer, &calendar, due);
         }
         CalendarCommand::Between { calendar, from, to } => {
             let calendar = load(&calendar.path)?;
-            let d = calendar.between(from.to_utc(), to.to_utc())?;
+            let d = calendar.between(instant(&calendar, "from", from)?, instant(&calendar, "to", to)?)?;
             let _ = write!(answer, "{}", d.num_seconds());
         }
         CalendarCommand::NextOpen { calendar, at } => {
             let calendar = load(&calendar.path)?;
-            let open = calendar.next_open(at.to_utc())?;
+            let open = calendar.next_open(instant(&calendar, "at", at)?)?;
             write_instant(&mut answer, &calendar, open);
         }
         CalendarCommand::IsOpen { calendar, at } => {
             let calendar = load(&calendar.path)?;
-            let _ = write!(answer, "{}", calendar.is_open(at.to_utc())?);
+            let _ = write!(answer, "{}", calendar.is_open(instant(&calendar, "at", at)?)?);
         }
         CalendarCommand::AddWorkingDays { calendar, at, days } => {
             let calendar = load(&calendar.path)?;
-            let due = calendar.add_working_days(at.to_utc(), days)?;
+            let due = calendar.add_working_days(instant(&calendar, "at", at)?, days)?;
             write_instant(&mut answer, &calendar, due);
         }
         CalendarCommand::Eval { calendar, flush_each_line } => {

@@ -1,30 +1,56 @@
 //! The command line, declared with clap's derive API: `kefu calendar <command> --calendar FILE ...`.
 
+use std::ffi::OsStr;
 use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset, TimeDelta};
+use clap::builder::TypedValueParser;
+use clap::error::ErrorKind;
 use clap::{Args, Parser, Subcommand};
 
 use kefu::duration;
+use kefu::error::excerpt;
 
-const TOP_HELP: &str = "\
+use crate::instant::When;
+
+/// The exit codes, shown after every command's help.
+macro_rules! exit_codes {
+    () => {
+        "\
+Exit codes:
+  0    success
+  1    the calendar cannot answer (an instant outside 1970..2200, a calendar that never opens),
+       or reading stdin / writing stdout failed (a closed stdout, `>&-`, is such a failure)
+  2    usage or input error: unknown flag, malformed instant or duration, a local time the clocks
+       skip, an unreadable, invalid or too large (over 16 MiB) calendar file
+  141  stdout's reader went away (`| head -1`): kefu stops quietly, with the code a shell
+       gives a program stopped by SIGPIPE"
+    };
+}
+
+const TOP_HELP: &str = concat!(
+    "\
 Examples:
   kefu calendar add --calendar examples/calendars/prc-2026.toml --at 2026-02-14T17:00:00+08:00 --duration 2h
   kefu calendar between -c examples/calendars/prc-2026.toml --from 2026-02-14T00:00:00+08:00 --to 2026-03-01T00:00:00Z
   echo '{\"op\":\"is_open\",\"at\":\"2026-10-10T10:00:00+08:00\"}' | kefu calendar eval -c examples/calendars/prc-2026.toml
 
-Exit codes:
-  0  success
-  1  the calendar cannot answer (an instant outside 1970..2200, a calendar that never opens),
-     or reading stdin / writing stdout failed
-  2  usage or input error: unknown flag, malformed instant or duration, unreadable or invalid calendar file";
+",
+    exit_codes!()
+);
 
-const EXIT_CODES: &str = "\
-Exit codes:
-  0  success
-  1  the calendar cannot answer (an instant outside 1970..2200, a calendar that never opens),
-     or reading stdin / writing stdout failed
-  2  usage or input error: unknown flag, malformed instant or duration, unreadable or invalid calendar file";
+/// The rule for instants and the exit codes, after the help of every calendar command.
+const CALENDAR_HELP: &str = concat!(
+    "\
+Instants:
+  RFC 3339 with an offset (2026-10-09T17:30:00+08:00, 2026-10-09T09:30:00Z), or a local date and
+  time without one (2026-10-09 17:30, 2026-10-09T17:30:00) read on the calendar's own clock.
+  Where the clocks go back, a local time that occurs twice is the earlier instant; where they
+  jump forward, a local time that never occurs is refused with an error naming the jump.
+
+",
+    exit_codes!()
+);
 
 /// kefu (客服): business-calendar arithmetic for customer-service deadlines, from the shell.
 ///
@@ -43,7 +69,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Business-time arithmetic on a calendar file (TOML, or JSON when the file ends in `.json`).
-    #[command(subcommand)]
+    #[command(subcommand, after_help = CALENDAR_HELP)]
     Calendar(CalendarCommand),
     /// Callback scripts (rules S1, S2): check, render, run.
     #[command(subcommand)]
@@ -52,10 +78,10 @@ pub enum Command {
 
 /// `kefu calendar ...`: one computation per call, or a stream of them with `eval`.
 ///
-/// Instants are RFC 3339 with an offset (`2026-10-09T17:30:00+08:00` or `...Z`); results are printed on the
-/// calendar's own wall clock with its UTC offset. Durations are business time: exact seconds of open time.
+/// Instants are RFC 3339 with an offset, or local times on the calendar's clock (see `CALENDAR_HELP` for the rule
+/// where the clocks change); results are printed on the calendar's own wall clock with its UTC offset. Durations
+/// are business time: exact seconds of open time.
 #[derive(Debug, Subcommand)]
-#[command(after_help = EXIT_CODES)]
 pub enum CalendarCommand {
     /// Print the instant at which a business duration has passed after --at.
     ///
@@ -68,72 +94,74 @@ pub enum CalendarCommand {
     /// A result at a closing time is that closing instant; adding 0 outside opening hours
     /// gives the next opening. `3d` is 72 hours of open time; to count working dates, use
     /// add-working-days.
-    #[command(after_help = EXIT_CODES, verbatim_doc_comment)]
+    #[command(after_help = CALENDAR_HELP, verbatim_doc_comment)]
     Add {
         /// The calendar and its file.
         #[command(flatten)]
         calendar: CalendarArg,
-        /// The start, RFC 3339 (e.g. 2026-10-09T17:30:00+08:00).
-        #[arg(long, value_name = "RFC3339", value_parser = parse_instant)]
-        at: DateTime<FixedOffset>,
+        /// The start: RFC 3339 (2026-10-09T17:30:00+08:00) or a local time on the calendar's clock
+        /// (2026-10-09 17:30).
+        #[arg(long, value_name = "TIME", value_parser = Checked(When::parse))]
+        at: When,
         /// Business time to add: `90m`, `1h`, `1h30m`, `3d` (= 72 h of open time), or ISO 8601 `PT1H`,
         /// `PT90M`, `P1DT2H`. Months and years are refused (no fixed length).
-        #[arg(long, value_name = "DUR", value_parser = parse_duration, allow_hyphen_values = true)]
+        #[arg(long, value_name = "DUR", value_parser = Checked(parse_duration), allow_hyphen_values = true)]
         duration: TimeDelta,
     },
     /// Print the business time from --from to --to, in whole seconds (negative when --to is earlier).
     ///
     /// Example: --from 2026-09-30T17:30:00+08:00 --to 2026-10-08T09:30:00+08:00 prints 3600 on the sample calendar.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = CALENDAR_HELP)]
     Between {
         /// The calendar and its file.
         #[command(flatten)]
         calendar: CalendarArg,
-        /// The start, RFC 3339.
-        #[arg(long, value_name = "RFC3339", value_parser = parse_instant)]
-        from: DateTime<FixedOffset>,
-        /// The end, RFC 3339.
-        #[arg(long, value_name = "RFC3339", value_parser = parse_instant)]
-        to: DateTime<FixedOffset>,
+        /// The start: RFC 3339 or a local time on the calendar's clock.
+        #[arg(long, value_name = "TIME", value_parser = Checked(When::parse))]
+        from: When,
+        /// The end: RFC 3339 or a local time on the calendar's clock.
+        #[arg(long, value_name = "TIME", value_parser = Checked(When::parse))]
+        to: When,
     },
     /// Print the first instant at or after --at at which the calendar is open (--at itself when open).
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = CALENDAR_HELP)]
     NextOpen {
         /// The calendar and its file.
         #[command(flatten)]
         calendar: CalendarArg,
-        /// The instant, RFC 3339.
-        #[arg(long, value_name = "RFC3339", value_parser = parse_instant)]
-        at: DateTime<FixedOffset>,
+        /// The instant: RFC 3339 or a local time on the calendar's clock.
+        #[arg(long, value_name = "TIME", value_parser = Checked(When::parse))]
+        at: When,
     },
     /// Print `true` when the calendar is open at --at, else `false` (opening instant open, closing instant closed).
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = CALENDAR_HELP)]
     IsOpen {
         /// The calendar and its file.
         #[command(flatten)]
         calendar: CalendarArg,
-        /// The instant, RFC 3339.
-        #[arg(long, value_name = "RFC3339", value_parser = parse_instant)]
-        at: DateTime<FixedOffset>,
+        /// The instant: RFC 3339 or a local time on the calendar's clock.
+        #[arg(long, value_name = "TIME", value_parser = Checked(When::parse))]
+        at: When,
     },
     /// Print the same local time of day N working dates after --at (moved to the next opening if closed then).
     ///
     /// A working date is any date with opening hours, make-up working days included. `--days 0` is `next-open`.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = CALENDAR_HELP)]
     AddWorkingDays {
         /// The calendar and its file.
         #[command(flatten)]
         calendar: CalendarArg,
-        /// The start, RFC 3339.
-        #[arg(long, value_name = "RFC3339", value_parser = parse_instant)]
-        at: DateTime<FixedOffset>,
+        /// The start: RFC 3339 or a local time on the calendar's clock.
+        #[arg(long, value_name = "TIME", value_parser = Checked(When::parse))]
+        at: When,
         /// How many working dates to move forward.
         #[arg(long, value_name = "N")]
         days: u32,
     },
     /// Answer a stream of JSON requests from stdin, one JSON answer per line on stdout.
     ///
-    /// Each input line is one JSON object with an "op"; instants are RFC 3339:
+    /// Each input line is one JSON object with an "op"; instants are RFC 3339, or local times
+    /// on the calendar's clock as for the other commands:
     ///
     ///   {"op":"add","at":"2026-10-09T17:30:00+08:00","seconds":3600}   -> {"at":"2026-10-10T09:30:00+08:00"}
     ///   {"op":"add","at":"...","duration":"1h30m"}                      -> {"at":"..."}
@@ -143,14 +171,15 @@ pub enum CalendarCommand {
     ///   {"op":"is_open","at":"..."}                                     -> {"open":true}
     ///
     /// A line that cannot be answered gives {"error":"line N: ..."} (N counts every input line
-    /// from 1) and the batch goes on; such lines do not change the exit code.
+    /// from 1) and the batch goes on; such lines do not change the exit code. A line longer
+    /// than 64 KiB is answered with such an error without being read into memory.
     ///
     /// Blank lines (empty or only whitespace) are skipped and give no output line, so output
     /// line k answers the k-th non-blank input line.
     ///
     /// Output is buffered and flushed at the end; use --flush-each-line when another program
     /// waits for each answer before sending the next request.
-    #[command(after_help = EXIT_CODES, verbatim_doc_comment)]
+    #[command(after_help = CALENDAR_HELP, verbatim_doc_comment)]
     Eval {
         /// The calendar and its file.
         #[command(flatten)]
@@ -167,6 +196,24 @@ pub struct CalendarArg {
     /// Calendar file: TOML, or JSON when the name ends in `.json`. See examples/calendars/ for the format.
     #[arg(long = "calendar", short = 'c', value_name = "FILE")]
     pub path: PathBuf,
+}
+
+/// A clap value parser made of a function, whose error repeats the value cut to its first 80 characters
+/// ([`excerpt`]); clap's own error for a function repeats the whole value.
+#[derive(Clone, Copy)]
+pub struct Checked<T>(pub fn(&str) -> Result<T, String>);
+
+impl<T: Clone + Send + Sync + 'static> TypedValueParser for Checked<T> {
+    type Value = T;
+
+    fn parse_ref(&self, cmd: &clap::Command, arg: Option<&clap::Arg>, value: &OsStr) -> Result<T, clap::Error> {
+        let text = value.to_string_lossy();
+        (self.0)(&text).map_err(|reason| {
+            let arg = arg.map_or_else(|| "...".to_owned(), ToString::to_string);
+            let message = format!("invalid value '{}' for '{arg}': {reason}", excerpt(&text));
+            cmd.clone().error(ErrorKind::ValueValidation, message)
+        })
+    }
 }
 
 /// Parses an RFC 3339 instant for clap, with a hint in the error.

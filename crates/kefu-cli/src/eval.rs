@@ -3,10 +3,13 @@
 //! Built for large batches: input and output are buffered, the line buffer and the answer buffer are reused,
 //! request strings are borrowed from the line (no copy unless they contain escapes), and answers are written
 //! straight into the output buffer. Output is flushed once at the end, or after each answer on request.
+//!
+//! Bounded: a line is read into memory up to [`LINE_LIMIT`] bytes; a longer one is answered with an error and the
+//! rest of it skipped without being kept. Error messages quote at most an excerpt of the values.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
-use std::io::{BufRead, BufWriter, Write};
+use std::io::{BufRead, BufWriter, Read, Write};
 
 use chrono::format::{Item, StrftimeItems};
 use chrono::{DateTime, TimeDelta, Utc};
@@ -14,10 +17,15 @@ use kefu::calendar::Calendar;
 use serde::Deserialize;
 
 use crate::error::CliError;
+use crate::instant::When;
 use kefu::duration;
+use kefu::error::{cut_lines, excerpt};
 
 /// Size of the output buffer: big writes, few system calls.
 const OUTPUT_BUFFER: usize = 64 * 1024;
+
+/// The longest input line read into memory: 64 KiB, a hundred times any real request.
+pub const LINE_LIMIT: usize = 64 * 1024;
 
 /// The operations `eval` understands, for error messages.
 const OPS: &str = "`add`, `between`, `add_working_days`, `next_open`, `is_open`";
@@ -62,7 +70,7 @@ impl Request<'_> {
     fn only(&self, allowed: &[&str]) -> Result<(), String> {
         match self.present().find(|f| !allowed.contains(f)) {
             Some(field) => {
-                Err(format!("`{field}` is not a field of `{}` (its fields: {})", self.op, allowed.join(", ")))
+                Err(format!("`{field}` is not a field of `{}` (its fields: {})", excerpt(&self.op), allowed.join(", ")))
             }
             None => Ok(()),
         }
@@ -92,10 +100,12 @@ fn required<'a>(field: &'a Option<Cow<'_, str>>, name: &str, op: &str) -> Result
     field.as_deref().ok_or_else(|| format!("`{op}` needs `{name}`"))
 }
 
-fn instant(text: &str, name: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|t| t.to_utc())
-        .map_err(|e| format!("`{name}`: `{text}` is not an RFC 3339 instant ({e})"))
+/// The instant in field `name`: RFC 3339, or a local time on the calendar's clock (see [`When::resolve`]).
+fn instant(calendar: &Calendar, text: &str, name: &str) -> Result<DateTime<Utc>, String> {
+    When::parse(text)
+        .map_err(|e| format!("`{name}`: `{}` is {e}", excerpt(text)))?
+        .resolve(&calendar.time_zone())
+        .map_err(|e| format!("`{name}`: {e}"))
 }
 
 /// Answers one request.
@@ -105,7 +115,7 @@ fn answer(calendar: &Calendar, request: &Request<'_>) -> Result<Answer, String> 
     match op {
         "add" => {
             request.only(&["at", "seconds", "duration"])?;
-            let at = instant(required(&request.at, "at", op)?, "at")?;
+            let at = instant(calendar, required(&request.at, "at", op)?, "at")?;
             let d = match (request.seconds, request.duration.as_deref()) {
                 (Some(s), None) => TimeDelta::try_seconds(s).ok_or_else(|| format!("`seconds`: {s} is too large"))?,
                 (None, Some(text)) => duration::parse(text).map_err(|e| format!("`duration`: {e}"))?,
@@ -116,27 +126,27 @@ fn answer(calendar: &Calendar, request: &Request<'_>) -> Result<Answer, String> 
         }
         "between" => {
             request.only(&["from", "to"])?;
-            let from = instant(required(&request.from, "from", op)?, "from")?;
-            let to = instant(required(&request.to, "to", op)?, "to")?;
+            let from = instant(calendar, required(&request.from, "from", op)?, "from")?;
+            let to = instant(calendar, required(&request.to, "to", op)?, "to")?;
             calendar.between(from, to).map(|d| Answer::Seconds(d.num_seconds())).map_err(calendar_error)
         }
         "add_working_days" => {
             request.only(&["at", "days"])?;
-            let at = instant(required(&request.at, "at", op)?, "at")?;
+            let at = instant(calendar, required(&request.at, "at", op)?, "at")?;
             let days = request.days.ok_or("`add_working_days` needs `days`")?;
             calendar.add_working_days(at, days).map(Answer::At).map_err(calendar_error)
         }
         "next_open" => {
             request.only(&["at"])?;
-            let at = instant(required(&request.at, "at", op)?, "at")?;
+            let at = instant(calendar, required(&request.at, "at", op)?, "at")?;
             calendar.next_open(at).map(Answer::At).map_err(calendar_error)
         }
         "is_open" => {
             request.only(&["at"])?;
-            let at = instant(required(&request.at, "at", op)?, "at")?;
+            let at = instant(calendar, required(&request.at, "at", op)?, "at")?;
             calendar.is_open(at).map(Answer::Open).map_err(calendar_error)
         }
-        other => Err(format!("unknown op `{other}` (expected one of {OPS})")),
+        other => Err(format!("unknown op `{}` (expected one of {OPS})", excerpt(other))),
     }
 }
 
@@ -154,10 +164,37 @@ fn trim_newline(line: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 
+/// Reads and drops the rest of a line that is too long, up to and including its `\n`; returns how many bytes it
+/// had before the `\n`.
+fn skip_line<R: BufRead>(input: &mut R) -> std::io::Result<usize> {
+    let mut skipped = 0;
+    loop {
+        let buffer = match input.fill_buf() {
+            Ok(buffer) => buffer,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buffer.is_empty() {
+            return Ok(skipped);
+        }
+        match buffer.iter().position(|&b| b == b'\n') {
+            Some(newline) => {
+                input.consume(newline + 1);
+                return Ok(skipped + newline);
+            }
+            None => {
+                let used = buffer.len();
+                input.consume(used);
+                skipped += used;
+            }
+        }
+    }
+}
+
 /// Answers every line of `input` on `output` (see `kefu calendar eval --help` for the format).
 ///
-/// Lines that cannot be answered give `{"error":"line N: ..."}` and the stream goes on; blank lines are skipped.
-/// Only I/O errors stop it.
+/// Lines that cannot be answered give `{"error":"line N: ..."}` and the stream goes on; blank lines are skipped;
+/// a line longer than [`LINE_LIMIT`] is answered with an error and skipped. Only I/O errors stop it.
 pub fn run<R: BufRead, W: Write>(
     calendar: &Calendar,
     mut input: R,
@@ -172,19 +209,27 @@ pub fn run<R: BufRead, W: Write>(
     let mut number: u64 = 0;
     loop {
         line.clear();
-        if input.read_until(b'\n', &mut line).map_err(CliError::io("reading stdin"))? == 0 {
+        // One byte more than the limit (or the line's `\n`) tells a line that fits from one that does not.
+        let mut bounded = (&mut input).take(LINE_LIMIT as u64 + 1);
+        if bounded.read_until(b'\n', &mut line).map_err(CliError::io("reading stdin"))? == 0 {
             break;
         }
         number += 1;
-        let text = trim_newline(&line);
-        if text.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
+        let too_long = line.len() > LINE_LIMIT && line.last() != Some(&b'\n');
+        let result = if too_long {
+            let length = line.len() + skip_line(&mut input).map_err(CliError::io("reading stdin"))?;
+            Err(format!("the line is longer than {LINE_LIMIT} bytes (its length: {length} bytes); skipped"))
+        } else {
+            let text = trim_newline(&line);
+            if text.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            std::str::from_utf8(text)
+                .map_err(|e| format!("not UTF-8 ({e})"))
+                .and_then(|text| serde_json::from_str::<Request<'_>>(text).map_err(|e| json_error(&e)))
+                .and_then(|request| answer(calendar, &request))
+        };
         answer_text.clear();
-        let result = std::str::from_utf8(text)
-            .map_err(|e| format!("not UTF-8 ({e})"))
-            .and_then(|text| serde_json::from_str::<Request<'_>>(text).map_err(|e| json_error(&e)))
-            .and_then(|request| answer(calendar, &request));
         // Writing to a String cannot fail.
         let _ = match result {
             Ok(Answer::At(t)) => {
@@ -193,7 +238,7 @@ pub fn run<R: BufRead, W: Write>(
             Ok(Answer::Seconds(s)) => write!(answer_text, "{{\"seconds\":{s}}}"),
             Ok(Answer::Open(open)) => write!(answer_text, "{{\"open\":{open}}}"),
             Err(message) => {
-                let error = serde_json::json!({ "error": format!("line {number}: {message}") });
+                let error = serde_json::json!({ "error": format!("line {number}: {}", cut_lines(&message)) });
                 write!(answer_text, "{error}")
             }
         };
@@ -281,5 +326,72 @@ mod tests {
         assert!(out[3].contains("line 5: unknown op `fly`"), "{}", out[3]);
         assert!(out[4].contains("line 6: `at`: `yesterday` is not an RFC 3339 instant"), "{}", out[4]);
         assert_eq!(out[5], r#"{"open":true}"#);
+    }
+
+    #[test]
+    fn a_multi_byte_character_in_a_duration_is_one_error_line() {
+        // Once a panic that killed the whole batch.
+        let out = eval(concat!(
+            r#"{"op":"add","at":"2026-10-09T17:30:00+08:00","duration":"P1é"}"#,
+            "\n",
+            r#"{"op":"add","at":"2026-10-09T17:30:00+08:00","duration":"PT1時"}"#,
+            "\n",
+            r#"{"op":"is_open","at":"2026-10-10T10:00:00+08:00"}"#,
+        ));
+        assert_eq!(out.len(), 3, "{out:?}");
+        assert!(out[0].starts_with(r#"{"error":"line 1: `duration`: invalid duration `P1é`"#), "{}", out[0]);
+        assert!(out[1].starts_with(r#"{"error":"line 2: `duration`: invalid duration `PT1時`"#), "{}", out[1]);
+        assert_eq!(out[2], r#"{"open":true}"#);
+    }
+
+    #[test]
+    fn a_line_over_the_limit_is_answered_and_skipped() {
+        let good = r#"{"op":"is_open","at":"2026-10-10T10:00:00+08:00"}"#;
+        // A request padded with spaces to exactly the limit still fits.
+        let at_limit = format!("{good}{}", " ".repeat(LINE_LIMIT - good.len()));
+        let too_long = format!("{good}{}", " ".repeat(3 * LINE_LIMIT));
+        let out = eval(&format!("{at_limit}\n{too_long}\n{good}\n{too_long}"));
+        assert_eq!(out.len(), 4, "{out:?}");
+        assert_eq!(out[0], r#"{"open":true}"#);
+        let expected = format!(
+            r#"{{"error":"line 2: the line is longer than {LINE_LIMIT} bytes (its length: {} bytes); skipped"}}"#,
+            too_long.len()
+        );
+        assert_eq!(out[1], expected);
+        assert_eq!(out[2], r#"{"open":true}"#);
+        assert!(out[3].starts_with(r#"{"error":"line 4: the line is longer"#), "{}", out[3]);
+    }
+
+    #[test]
+    fn long_values_are_cut_in_error_lines() {
+        let huge = "9".repeat(50_000);
+        let out = eval(&format!(
+            concat!(
+                r#"{{"op":"next_open","at":"{huge}"}}"#,
+                "\n",
+                r#"{{"op":"{huge}"}}"#,
+                "\n",
+                r#"{{"op":"add","at":"2026-10-09T17:30:00+08:00","duration":"{huge}"}}"#,
+                "\n",
+                r#"{{"op":"add","at":"2026-10-09T17:30:00+08:00","seconds":"{huge}"}}"#,
+            ),
+            huge = huge
+        ));
+        assert_eq!(out.len(), 4, "{out:?}");
+        for line in &out {
+            assert!(line.len() < 1_000, "{} bytes: {}", line.len(), &line[..200]);
+            assert!(line.contains("… (50000 bytes)") || line.contains("bytes)"), "{line}");
+        }
+        assert!(out[0].contains(&format!("`at`: `{}… (50000 bytes)` is not an RFC 3339 instant", &huge[..80])));
+    }
+
+    #[test]
+    fn local_times_are_read_on_the_calendars_clock() {
+        let out = eval(concat!(
+            r#"{"op":"add","at":"2026-09-30 17:30","seconds":3600}"#,
+            "\n",
+            r#"{"op":"is_open","at":"2026-10-10T10:00"}"#,
+        ));
+        assert_eq!(out, [r#"{"at":"2026-10-08T09:30:00+08:00"}"#, r#"{"open":true}"#]);
     }
 }

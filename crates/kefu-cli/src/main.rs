@@ -7,14 +7,22 @@ mod calendar_cmd;
 mod cli;
 mod error;
 mod eval;
+mod input;
+mod instant;
 mod script_cmd;
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use clap::Parser;
+use kefu::error::cut_lines;
 
 use crate::cli::{Cli, Command};
 
+/// A closed stdout (`kefu ... >&-`) cannot be told apart from a parent's `/dev/null`: Rust's runtime reopens a
+/// closed descriptor on `/dev/null` before `main`, exactly as Python's `subprocess.DEVNULL` or Node's
+/// `stdio: 'ignore'` hand it over. Treating one as an error would refuse the other, so kefu writes to it like to
+/// any `/dev/null`; every real write error (a reader gone, a full disk) is reported with a failure code.
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -23,8 +31,11 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::from(error::EXIT_OK),
+        // The reader has gone (`| head -1`): nothing to say, and no one to say it to on stdout.
+        Err(e) if e.is_broken_pipe() => ExitCode::from(e.exit_code()),
         Err(e) => {
-            eprintln!("error: {}", e.to_string().trim_end());
+            // A failing stderr leaves only the exit code to tell; it must not turn into a panic.
+            let _ = writeln!(std::io::stderr(), "error: {}", cut_lines(e.to_string().trim_end()));
             ExitCode::from(e.exit_code())
         }
     }

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{PRC, SAMPLE, kefu};
+use common::{PRC, SAMPLE, kefu, scratch_file};
 use predicates::prelude::*;
 
 /// Runs `kefu calendar ARGS...`, asserts success and returns stdout without the final newline.
@@ -87,10 +87,215 @@ fn malformed_durations_and_instants_are_usage_errors() {
         .code(2)
         .stderr(predicate::str::contains("negative"));
     kefu()
-        .args(["calendar", "add", "--calendar", SAMPLE, "--at", "2026-10-12 09:00", "--duration", "1h"])
+        .args(["calendar", "add", "--calendar", SAMPLE, "--at", "2026-10-12 9am", "--duration", "1h"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("RFC 3339"));
+}
+
+#[test]
+fn a_multi_byte_character_in_a_duration_is_a_usage_error_not_a_panic() {
+    // `P1é` and `PT1時` once made the ISO 8601 parser slice inside a character and exit 101.
+    for form in ["P1é", "PT1時", "P1時D", "1時間"] {
+        kefu()
+            .args(["calendar", "add", "--calendar", SAMPLE, "--at", "2026-10-12T09:00:00+08:00", "--duration", form])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!("invalid duration `{form}`")))
+            .stderr(predicate::str::contains("panicked").not());
+    }
+}
+
+#[test]
+fn every_spelling_of_months_gets_the_same_message() {
+    // `1mo` once got humantime's message, which lists months among the supported units.
+    for form in ["1mo", "1month", "P1M", "1M", "2 years"] {
+        kefu()
+            .args(["calendar", "add", "--calendar", SAMPLE, "--at", "2026-10-12T09:00:00+08:00", "--duration", form])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "months and years have no fixed length, so they are not a business duration",
+            ))
+            .stderr(predicate::str::contains("add-working-days"))
+            .stderr(predicate::str::contains("supported units").not());
+    }
+}
+
+#[test]
+fn long_values_are_cut_in_messages() {
+    // The kernel takes arguments up to 128 KiB; the message quotes 80 characters and the size.
+    let at = "9".repeat(100_000);
+    let output = kefu().args(["calendar", "add", "-c", SAMPLE, "--at", &at, "--duration", "1h"]).output().expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.len() < 1_000, "{} bytes of stderr", stderr.len());
+    assert!(stderr.contains(&format!("invalid value '{}… (100000 bytes)' for '--at <TIME>'", &at[..80])), "{stderr}");
+    let duration = format!("P{}", "1".repeat(100_000));
+    let output = kefu()
+        .args(["calendar", "add", "-c", SAMPLE, "--at", "2026-10-12T09:00:00Z", "--duration", &duration])
+        .output();
+    let stderr = output.map(|o| String::from_utf8_lossy(&o.stderr).into_owned()).expect("run");
+    assert!(stderr.len() < 1_000 && stderr.contains("(100001 bytes)"), "{} bytes: {}", stderr.len(), &stderr[..300]);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_endless_calendar_file_is_refused_at_the_limit() {
+    kefu()
+        .args(["calendar", "is-open", "-c", "/dev/zero", "--at", "2026-10-12T10:00:00Z"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr("error: /dev/zero: the calendar file is larger than 16 MiB, the limit for a calendar file\n");
+}
+
+#[test]
+fn a_calendar_file_over_16_mib_is_refused_and_one_at_the_limit_is_read() {
+    // A valid calendar padded with a comment to exactly 16 MiB is read; one byte more is refused.
+    let calendar = std::fs::read(common::workspace().join(SAMPLE)).expect("the sample");
+    let mut padded = calendar.clone();
+    padded.extend_from_slice(b"#");
+    padded.resize(16 * 1024 * 1024, b' ');
+    let at_limit = scratch_file("at-limit.toml", &padded);
+    padded.push(b' ');
+    let over = scratch_file("over-limit.toml", &padded);
+    let is_open = |path: &std::path::Path| {
+        kefu().args(["calendar", "is-open", "--at", "2026-10-12T10:00:00+08:00", "-c"]).arg(path).assert()
+    };
+    is_open(&at_limit).success().stdout("true\n");
+    is_open(&over).code(2).stderr(predicate::str::contains("over-limit.toml: the calendar file is larger than 16 MiB"));
+    for path in [at_limit, over] {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
+#[test]
+fn a_calendar_file_that_is_not_utf8_is_refused() {
+    let path = scratch_file("latin1.toml", b"time_zone = \"Europe/Z\xfcrich\"\n");
+    kefu()
+        .args(["calendar", "is-open", "--at", "2026-10-12T10:00:00Z", "-c"])
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("latin1.toml: the calendar file is not UTF-8 text"));
+    let _ = std::fs::remove_file(path);
+}
+
+#[test]
+fn local_times_are_read_on_the_calendars_clock() {
+    for at in ["2026-09-30 17:30", "2026-09-30T17:30", "2026-09-30T17:30:00"] {
+        assert_eq!(add(SAMPLE, at, "1h"), "2026-10-08T09:30:00+08:00", "{at}");
+    }
+    let between = answer(&["between", "-c", SAMPLE, "--from", "2026-09-30 17:30", "--to", "2026-10-08 09:30"]);
+    assert_eq!(between, "3600");
+    // New York in winter is UTC-5: 08:30 local is before the 09:00 opening.
+    let ny = "examples/calendars/new-york.toml";
+    assert_eq!(answer(&["next-open", "-c", ny, "--at", "2026-03-06 08:30"]), "2026-03-06T09:00:00-05:00");
+}
+
+/// A New York calendar open around the clock, to see which instant a local time is.
+fn always_open_new_york() -> std::path::PathBuf {
+    let day = "[\"00:00-24:00\"]";
+    let week: Vec<String> =
+        ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].iter().map(|d| format!("{d} = {day}")).collect();
+    let text = format!("time_zone = \"America/New_York\"\n[week]\n{}\n", week.join("\n"));
+    scratch_file("always-open-new-york.toml", text.as_bytes())
+}
+
+#[test]
+fn a_local_time_that_occurs_twice_is_the_earlier() {
+    // Sunday 1 November 2026: at 02:00 EDT the clocks go back to 01:00 EST; 01:30 is first EDT, then EST.
+    let calendar = always_open_new_york();
+    let path = calendar.to_str().expect("a UTF-8 path");
+    assert_eq!(
+        answer(&["add", "-c", path, "--at", "2026-11-01 01:30", "--duration", "0s"]),
+        "2026-11-01T01:30:00-04:00"
+    );
+    assert_eq!(
+        answer(&["add", "-c", path, "--at", "2026-11-01 01:30", "--duration", "1h"]),
+        "2026-11-01T01:30:00-05:00"
+    );
+    let _ = std::fs::remove_file(calendar);
+}
+
+#[test]
+fn a_local_time_the_clocks_skip_is_refused_naming_the_jump() {
+    // Sunday 8 March 2026: at 02:00 EST the clocks jump to 03:00 EDT; 02:30 never happens.
+    let calendar = always_open_new_york();
+    kefu()
+        .args(["calendar", "add", "--at", "2026-03-08 02:30", "--duration", "1h", "-c"])
+        .arg(&calendar)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "error: --at: 2026-03-08 02:30:00 never occurs in America/New_York: the clocks jump from 02:00 to 03:00",
+        ));
+    assert_eq!(
+        answer(&["add", "-c", calendar.to_str().expect("UTF-8"), "--at", "2026-03-08 03:00", "--duration", "0s"]),
+        "2026-03-08T03:00:00-04:00"
+    );
+    let _ = std::fs::remove_file(calendar);
+}
+
+/// Runs `script` with `sh -c`, from the workspace root, with `$KEFU` the binary.
+#[cfg(unix)]
+fn shell(script: &str) -> std::process::Output {
+    std::process::Command::new("sh")
+        .args(["-c", script])
+        .env("KEFU", common::KEFU)
+        .current_dir(common::workspace())
+        .output()
+        .expect("run sh")
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_failed_write_is_a_failure_with_a_message() {
+    // /dev/full refuses every write (ENOSPC): the answer is lost, and kefu must say so rather than exit 0.
+    for command in [
+        format!("\"$KEFU\" calendar add -c {SAMPLE} --at 2026-09-30T17:30:00+08:00 --duration 1h >/dev/full"),
+        format!(
+            "echo '{{\"op\":\"is_open\",\"at\":\"2026-10-10T10:00:00+08:00\"}}' | \"$KEFU\" calendar eval -c {SAMPLE} >/dev/full"
+        ),
+    ] {
+        let output = shell(&command);
+        assert_eq!(output.status.code(), Some(1), "{command}");
+        assert!(String::from_utf8_lossy(&output.stderr).starts_with("error: "), "{command}");
+    }
+    // Discarding the output the usual ways is not an error: a closed stdout is reopened on /dev/null by Rust's
+    // runtime before `main`, indistinguishable from a parent's /dev/null (see main.rs).
+    for redirect in [">/dev/null", ">&-"] {
+        let output = shell(&format!(
+            "\"$KEFU\" calendar add -c {SAMPLE} --at 2026-09-30T17:30:00+08:00 --duration 1h {redirect}"
+        ));
+        assert!(output.status.success(), "{redirect}: {}", String::from_utf8_lossy(&output.stderr));
+    }
+}
+
+#[test]
+fn a_broken_pipe_stops_quietly_with_141() {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(common::KEFU)
+        .args(["calendar", "eval", "-c", SAMPLE])
+        .current_dir(common::workspace())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start kefu");
+    // The reader goes away before kefu has anything to write.
+    drop(child.stdout.take());
+    if let Some(mut stdin) = child.stdin.take() {
+        let line = "{\"op\":\"is_open\",\"at\":\"2026-10-10T10:00:00+08:00\"}\n".repeat(10_000);
+        // kefu may stop reading once its writes fail: a failed write here is expected.
+        let _ = stdin.write_all(line.as_bytes());
+    }
+    let output = child.wait_with_output().expect("wait for kefu");
+    assert_eq!(output.status.code(), Some(141));
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "", "quiet");
 }
 
 #[test]
@@ -262,5 +467,13 @@ fn help_and_version() {
         .assert()
         .success()
         .stdout(predicate::str::contains("PT1H"))
-        .stdout(predicate::str::contains("2  usage or input error"));
+        .stdout(predicate::str::contains("2    usage or input error"))
+        .stdout(predicate::str::contains("141  stdout's reader went away"));
+    // The rule for local times where the clocks change is stated.
+    kefu()
+        .args(["calendar", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("a local time that occurs twice is the earlier instant"))
+        .stdout(predicate::str::contains("a local time that never occurs is refused"));
 }

@@ -95,3 +95,55 @@ fn a_bad_calendar_stops_eval_before_reading_input() {
         .stdout("")
         .stderr(predicate::str::contains("week.mon"));
 }
+
+#[test]
+fn a_multi_byte_character_in_a_duration_does_not_stop_the_batch() {
+    // `P1é` once panicked inside the duration parser and killed the whole batch (exit 101, no answers).
+    let out = eval(
+        SAMPLE,
+        concat!(
+            r#"{"op":"add","at":"2026-10-09T17:30:00+08:00","duration":"P1é"}"#,
+            "\n",
+            r#"{"op":"add","at":"2026-10-09T17:30:00+08:00","duration":"PT1時"}"#,
+            "\n",
+            r#"{"op":"add","at":"2026-10-09T17:30:00+08:00","seconds":3600}"#,
+            "\n",
+        ),
+    );
+    assert_eq!(out.len(), 3, "{out:?}");
+    assert!(out[0].starts_with(r#"{"error":"line 1: `duration`: invalid duration `P1é`"#), "{}", out[0]);
+    assert!(out[1].starts_with(r#"{"error":"line 2: `duration`: invalid duration `PT1時`"#), "{}", out[1]);
+    assert_eq!(out[2], r#"{"at":"2026-10-10T09:30:00+08:00"}"#);
+}
+
+#[test]
+fn a_huge_line_is_one_short_error_and_the_batch_goes_on() {
+    // 10 MB in one line: answered with an error of a few dozen bytes, the rest of the line skipped unread.
+    let huge = format!(r#"{{"op":"next_open","at":"{}"}}"#, "9".repeat(10_000_000));
+    let input = format!("{huge}\n{}\n", r#"{"op":"is_open","at":"2026-10-10 10:00"}"#);
+    let out = eval(SAMPLE, &input);
+    let error = format!(
+        r#"{{"error":"line 1: the line is longer than 65536 bytes (its length: {} bytes); skipped"}}"#,
+        huge.len()
+    );
+    assert_eq!(out, [error.as_str(), r#"{"open":true}"#]);
+}
+
+#[test]
+fn local_times_in_a_batch_are_on_the_calendars_clock() {
+    let out = eval(
+        "examples/calendars/new-york.toml",
+        concat!(
+            r#"{"op":"next_open","at":"2026-03-06 08:30"}"#,
+            "\n",
+            r#"{"op":"next_open","at":"2026-03-08T02:30"}"#,
+            "\n",
+        ),
+    );
+    assert_eq!(out[0], r#"{"at":"2026-03-06T09:00:00-05:00"}"#);
+    assert!(
+        out[1].starts_with(r#"{"error":"line 2: `at`: 2026-03-08 02:30:00 never occurs in America/New_York"#),
+        "{}",
+        out[1]
+    );
+}

@@ -159,6 +159,7 @@ pub mod case;
 pub mod desk;
 mod dot;
 pub mod duration;
+pub mod error;
 pub mod lifecycle;
 mod load;
 pub mod machine;

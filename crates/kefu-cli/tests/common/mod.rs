@@ -7,6 +7,7 @@ use assert_cmd::Command;
 /// The sample calendar of the issue (Shanghai, National Day 1-7 October 2026, make-up Saturday 10 October).
 pub const SAMPLE: &str = "examples/calendars/shanghai-2026-sample.toml";
 /// The PRC calendar of 2026.
+#[allow(dead_code)]
 pub const PRC: &str = "examples/calendars/prc-2026.toml";
 
 /// `kefu` with the workspace root as working directory, so that paths read as in the README.
@@ -14,4 +15,23 @@ pub fn kefu() -> Command {
     let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("kefu");
     cmd.current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."));
     cmd
+}
+
+/// The path of the `kefu` binary, for tests that start it through a shell.
+#[allow(dead_code)]
+pub const KEFU: &str = env!("CARGO_BIN_EXE_kefu");
+
+/// The workspace root, where the tests run `kefu`.
+#[allow(dead_code)]
+pub fn workspace() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A file in the tests' scratch directory (cargo's `CARGO_TARGET_TMPDIR`), named after `name` and this process,
+/// holding `bytes`. Removed by the caller (or left in target/).
+#[allow(dead_code)]
+pub fn scratch_file(name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("kefu-{}-{name}", std::process::id()));
+    std::fs::write(&path, bytes).expect("write a scratch file");
+    path
 }
