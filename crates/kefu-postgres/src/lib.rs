@@ -39,11 +39,68 @@
 //!
 //! [`PgStore::connect`] takes a libpq-style connection string — a URL (`postgres://user:password@host:5432/db`)
 //! or key-value pairs (`host=… user=… dbname=…`) — and opens connections on demand, up to
-//! [`Options::pool_size`] (default 8), shared by all threads using the store. Connections are plain TCP or Unix
-//! sockets without TLS (run PostgreSQL on a private network or through a local proxy such as pgbouncer or
-//! stunnel). Give the pool at least 2 connections where deadlines are ticked: while a tick's transaction holds one,
-//! the runner may read an instance's older events on another (when its snapshot is of an older state schema).
-//! kefu's own tests read the string from `KEFU_PG_URL` (default `postgres://postgres@127.0.0.1:5432/test`).
+//! [`Options::pool_size`] (default 8), shared by all threads using the store. The pool is r2d2's: before a
+//! connection is handed out it is checked with an empty query (one round trip), so a connection the server closed
+//! meanwhile — a restart, `pg_terminate_backend`, an idle timeout, a failover — is replaced rather than failing the
+//! next command. Idle connections are closed after 10 minutes, all after 30. Give the pool at least 2 connections
+//! where deadlines are ticked: while a tick's transaction holds one, the runner may read an instance's older
+//! events on another (when its snapshot is of an older state schema). Sessions are named `kefu` in
+//! `pg_stat_activity` unless the connection string sets `application_name`. kefu's own tests read the string from
+//! `KEFU_PG_URL` (default `postgres://postgres@127.0.0.1:5432/test`).
+//!
+//! # Timeouts
+//!
+//! Nothing kefu does waits without bound, and every limit that runs out is a [`StoreError::Timeout`]
+//! ([`is_retryable`](StoreError::is_retryable)), naming the limit; nothing of the operation was written.
+//!
+//! | limit | default | bounds |
+//! | --- | --- | --- |
+//! | [`Options::connect_timeout`] (or `connect_timeout` in the string) | 10 s | a whole connection: TCP connect, TLS, authentication, session setup (per host named) |
+//! | [`Options::lock_timeout`] | 5 s | a statement's wait for a lock: an instance row claimed by a tick, the log head held by another append, or a lock someone else took on kefu's tables |
+//! | [`Options::statement_timeout`] | 30 s | any one statement, waits included |
+//! | [`Options::pool_wait`] | 30 s | the wait for a pooled connection (all busy, or the server unreachable) |
+//!
+//! The connect timeout covers the handshake because the `postgres` crate's own covers only the TCP connect: a
+//! server or proxy that accepts and never answers would otherwise hang `connect` indefinitely. The lock and
+//! statement timeouts are set on each of kefu's sessions (`SET lock_timeout …`), so they apply to
+//! [`PgStore::with_client`] too.
+//!
+//! # Errors in the server's words
+//!
+//! A failure the server reports reaches the error text with its severity, SQLSTATE, message, detail and hint —
+//! `connecting to PostgreSQL at db:5432: FATAL 3D000: database "erp" does not exist` — and the error's source is
+//! a [`PgError`], from which [`PgError::code`] reads the SQLSTATE. Instance ids, keys and names are checked before
+//! any SQL with the rule every kefu store applies ([`kefu::store::check_id`]: not empty, at most 512 bytes, no
+//! control character — PostgreSQL could not store a NUL anyway).
+//!
+//! # TLS
+//!
+//! With the crate feature `tls` (on by default; rustls with the *ring* provider), the connection string's
+//! `sslmode` chooses, as with libpq:
+//!
+//! | `sslmode` | encrypted | the server is verified |
+//! | --- | --- | --- |
+//! | `disable` | never | — |
+//! | `prefer` (the default) | if the server offers TLS | no |
+//! | `require` | always, or fail | no (yes, as `verify-ca`, if `sslrootcert` is given) |
+//! | `verify-ca` | always, or fail | its certificate chains to a trusted root |
+//! | `verify-full` | always, or fail | as `verify-ca`, and the certificate names the host connected to |
+//!
+//! Use `verify-full` whenever the network between kefu and the database is not yours: only it stops someone in the
+//! middle. Trusted roots are the system's certificate store, or the PEM file named by `sslrootcert=/path/ca.pem`
+//! (`sslrootcert=system` names the system's store explicitly); a managed database's CA is usually such a file.
+//! Customer data travels in events and snapshots, so rule Q5 (customer information kept confidential) asks for
+//! encryption on any shared network. `allow` is refused (use `prefer`); client certificates (`sslcert`,
+//! `sslkey`) are not supported. [`Options::ssl_mode`] and [`Options::ssl_root_cert`] give the same settings
+//! in code, for a string that does not set them (and for [`PgStore::from_config`]). Built without `tls`, `prefer`
+//! connects in plain TCP and `require` and the `verify-` modes fail with an error saying so.
+//!
+//! ```no_run
+//! use kefu_postgres::PgStore;
+//!
+//! let store = PgStore::connect("postgres://kefu@db.internal:5432/erp?sslmode=verify-full&sslrootcert=/etc/kefu/db-ca.pem")?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 //!
 //! # Sync, and how an async application uses it
 //!
@@ -59,7 +116,13 @@
 //! Everything lives in one schema, `kefu` by default ([`Options::schema`]; tests use one schema each): tables
 //! `instance`, `event`, `log_head`, `command_key`, `subscriber_cursor`, and `schema_version`, which records the
 //! version of the embedded migrations ([`SCHEMA_VERSION`]). [`PgStore::connect`] runs [`migrate`]: idempotent, and
-//! serialized across processes by an advisory lock, so every worker may run it at start.
+//! serialized across processes by an advisory lock, so every worker may run it at start. The schema is created if
+//! missing; a role that may not create schemas can be given one (`CREATE SCHEMA kefu AUTHORIZATION app`).
+//!
+//! The schema name must be 1 to 63 lowercase letters, digits and `_` ([`check_schema_name`]). PostgreSQL's own
+//! schemas (`pg_catalog`, `information_schema`, any `pg_*`) are refused, and so is `public`: it is a legitimate
+//! schema for an application's tables, but kefu's tables have short, common names (`event`, `instance`,
+//! `schema_version`) that would mix with the application's, so kefu always keeps a schema of its own.
 //!
 //! # Claiming due deadlines: exactly once, no leases
 //!

@@ -1,18 +1,5 @@
-//! The one rule for the names that cross the store boundary — instance ids, machine names, idempotency keys and
-//! subscriber names — checked the same way by every store, so that an id one store keeps is never refused by
-//! another.
-//!
-//! The rule: not empty, at most [`MAX_ID_BYTES`] bytes of UTF-8, and no control character (Unicode category Cc:
-//! NUL, tab, newline, DEL, the C1 controls). Why these and no more:
-//!
-//! - PostgreSQL cannot store NUL in text at all, while SQLite and memory can: without a shared rule the same id
-//!   works on one store and fails on another.
-//! - Ids are indexed. PostgreSQL refuses index entries over about 2.7 kB, so an unbounded id would work until the
-//!   day a long one arrives; 512 bytes is generous for an ERP's keys (`customer/42/callback/2026-03`, UUIDs) and
-//!   keeps indexes small.
-//! - Control characters in ids break logs, terminals and CSV exports, and are never meant: they are bugs upstream.
-//!
-//! Everything else is allowed: any language, spaces, punctuation (`/` is the usual separator).
+//! The one rule for the names that cross the store boundary, checked the same way by every store (see
+//! [`check_id`]).
 
 use std::fmt;
 
@@ -58,7 +45,7 @@ impl fmt::Display for IdKind {
     }
 }
 
-/// Why a store refused an id (see the [module docs](self) for the rule).
+/// Why a store refused an id (see [`check_id`] for the rule).
 ///
 /// # Example
 ///
@@ -112,9 +99,20 @@ fn problem(id: &str) -> Option<IdProblem> {
     id.char_indices().find(|(_, c)| c.is_control()).map(|(at, c)| IdProblem::ControlCharacter { at, code: c.into() })
 }
 
-/// Checks `id` against the rule every store applies (see the [module docs](self)): `Ok` if any store accepts it,
-/// else a [`StoreError::InvalidId`] naming it (cut to 64 characters) and saying why. Stores call it on every id,
-/// machine name, key and subscriber name they are handed, before touching their data.
+/// Checks `id` against the rule every store applies: `Ok` if any store accepts it, else a
+/// [`StoreError::InvalidId`] naming it (cut to 64 characters) and saying why. Stores call it on every instance id,
+/// machine name, idempotency key and subscriber name they are handed, before touching their data, so that an id
+/// one store keeps is never refused by another.
+///
+/// The rule: not empty, at most [`MAX_ID_BYTES`] bytes of UTF-8, and no control character (Unicode category Cc:
+/// NUL, tab, newline, DEL, the C1 controls). Everything else is allowed: any language, spaces, punctuation (`/` is
+/// the usual separator). Why these limits and no others:
+///
+/// - PostgreSQL cannot store NUL in text at all, while SQLite and memory can: without a shared rule the same id
+///   would work on one store and fail on another.
+/// - Ids are indexed, and PostgreSQL refuses index entries over about 2.7 kB: an unbounded id would work until the
+///   day a long one arrives. 512 bytes is generous for an ERP's keys (`customer/42/callback/2026-03`, UUIDs).
+/// - Control characters in ids break logs, terminals and CSV exports, and are never meant: they are bugs upstream.
 ///
 /// # Errors
 ///
