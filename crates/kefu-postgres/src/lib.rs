@@ -403,12 +403,12 @@ impl PgStore {
         &self.schema
     }
 
-    /// Runs `f` on one of the store's connections (its `search_path` starts with kefu's schema), e.g. to inspect
-    /// the tables or for maintenance.
+    /// Runs `f` on one of the store's connections (its `search_path` starts with kefu's schema, and kefu's lock
+    /// and statement timeouts apply), e.g. to inspect the tables or for maintenance.
     ///
     /// # Errors
     ///
-    /// [`StoreError::Backend`] if no connection can be had.
+    /// [`StoreError::Timeout`] if no connection can be had within [`Options::pool_wait`].
     pub fn with_client<T>(&self, f: impl FnOnce(&mut Client) -> T) -> Result<T, StoreError> {
         let mut conn = self.pool.get()?;
         Ok(f(&mut conn.client))
