@@ -11,10 +11,7 @@ use kefu::store::{
 use postgres::types::ToSql;
 use postgres::{GenericClient, Row, Statement};
 
-/// Maps a postgres error to a backend error saying what was being done.
-pub(crate) fn backend(context: &str) -> impl FnOnce(postgres::Error) -> StoreError + '_ {
-    move |e| StoreError::backend(context, e)
-}
+use crate::error::backend;
 
 /// Prepared statements of one connection, by their SQL text.
 pub(crate) type Statements = HashMap<&'static str, Statement>;

@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Utc};
 use kefu::store::{
-    Append, Appended, Commit, DueInstance, Position, RecordedEvent, Snapshot, StoreError, StoredDeadline,
-    StoredInstance,
+    Append, Appended, Commit, DueInstance, IdKind, Position, RecordedEvent, Snapshot, StoreError, StoredDeadline,
+    StoredInstance, check_id,
 };
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
@@ -70,6 +70,7 @@ pub(crate) fn instance_events(
     max: usize,
 ) -> Result<Vec<RecordedEvent>, StoreError> {
     const CTX: &str = "reading an instance's events";
+    check_id(IdKind::Instance, instance)?;
     let mut stmt = conn
         .prepare_cached(&format!(
             "SELECT {EVENT_COLUMNS} FROM kefu_event WHERE instance = ?1 AND version > ?2 ORDER BY version LIMIT ?3"
@@ -83,6 +84,7 @@ pub(crate) fn instance_events(
 
 pub(crate) fn load(conn: &Connection, instance: &str) -> Result<Option<StoredInstance>, StoreError> {
     const CTX: &str = "loading an instance";
+    check_id(IdKind::Instance, instance)?;
     type Head = (String, i64, Option<i64>, Option<i64>, Option<String>, Option<i64>, Option<i64>, Option<String>);
     let head: Option<Head> = conn
         .prepare_cached(
@@ -124,6 +126,7 @@ pub(crate) fn load(conn: &Connection, instance: &str) -> Result<Option<StoredIns
 
 pub(crate) fn commit_for_key(conn: &Connection, key: &str) -> Result<Option<Commit>, StoreError> {
     const CTX: &str = "looking up an idempotency key";
+    check_id(IdKind::Key, key)?;
     let row: Option<KeyRow> = conn
         .prepare_cached(
             "SELECT instance, from_version, to_version, first_position, last_position FROM kefu_key WHERE key = ?1",
@@ -147,6 +150,8 @@ pub(crate) fn commit_for_key(conn: &Connection, key: &str) -> Result<Option<Comm
 /// Appends; the caller provides atomicity (a transaction or a savepoint) and rolls back on error.
 pub(crate) fn append(conn: &Connection, a: &Append) -> Result<Appended, StoreError> {
     const CTX: &str = "appending events";
+    // The ids every kefu store accepts: SQLite alone would keep a NUL, PostgreSQL cannot.
+    a.check_ids()?;
     if let Some(key) = &a.key {
         if let Some(first) = commit_for_key(conn, key)? {
             if first.instance != a.instance {
@@ -278,6 +283,7 @@ pub(crate) fn due(
     max: usize,
 ) -> Result<Vec<DueInstance>, StoreError> {
     const CTX: &str = "listing due instances";
+    check_id(IdKind::Machine, machine)?;
     // The index orders by whole microseconds, then nanoseconds within the second: rows in `now`'s own microsecond
     // but after `now` come last in that order, so cutting them off keeps a correct, ordered prefix.
     let mut stmt = conn
@@ -327,6 +333,7 @@ pub(crate) fn read(conn: &Connection, after: Position, max: usize) -> Result<Vec
 
 pub(crate) fn cursor(conn: &Connection, subscriber: &str) -> Result<Position, StoreError> {
     const CTX: &str = "reading a cursor";
+    check_id(IdKind::Subscriber, subscriber)?;
     let position: Option<i64> = conn
         .prepare_cached("SELECT position FROM kefu_cursor WHERE subscriber = ?1")
         .map_err(backend(CTX))?
@@ -338,6 +345,7 @@ pub(crate) fn cursor(conn: &Connection, subscriber: &str) -> Result<Position, St
 
 pub(crate) fn save_cursor(conn: &Connection, subscriber: &str, position: Position) -> Result<(), StoreError> {
     const CTX: &str = "saving a cursor";
+    check_id(IdKind::Subscriber, subscriber)?;
     conn.prepare_cached("INSERT OR REPLACE INTO kefu_cursor (subscriber, position) VALUES (?1, ?2)")
         .map_err(backend(CTX))?
         .execute(params![subscriber, to_i64(position.0, "position")?])

@@ -133,3 +133,12 @@ pub fn fired_per_instance(store: &PgStore) -> BTreeMap<String, usize> {
         }
     }
 }
+
+/// `url` with one more parameter (`key=value`), as a URL query parameter or a key-value pair.
+pub fn with_param(url: &str, param: &str) -> String {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        format!("{url}{}{param}", if url.contains('?') { '&' } else { '?' })
+    } else {
+        format!("{url} {param}")
+    }
+}

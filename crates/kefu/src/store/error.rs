@@ -1,6 +1,6 @@
 //! [`StoreError`]: everything that can go wrong at the store boundary.
 
-use super::Position;
+use super::{IdKind, IdProblem, Position};
 
 /// A boxed error from a backend or a decoder.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -104,6 +104,34 @@ pub enum StoreError {
         /// The newest schema this program knows.
         supported: u32,
     },
+    /// An instance id, machine name, idempotency key or subscriber name that no store accepts (see
+    /// [`check_id`](super::check_id) for the rule). Nothing was read or written.
+    ///
+    /// How to fix: the id comes from the caller — usually the ERP's data; clean or reject it there.
+    #[error("{kind} `{}` is refused: {problem}", .id.escape_debug())]
+    InvalidId {
+        /// Which kind of name.
+        kind: IdKind,
+        /// The name, cut to its first 64 characters (with `…`) if longer.
+        id: String,
+        /// Why it is refused.
+        problem: IdProblem,
+    },
+    /// The backend gave up waiting — for a lock another session holds, for a statement that ran too long, for a
+    /// connection or a server that does not answer. The operation did not take effect.
+    ///
+    /// How to fix: retry later ([`StoreError::is_retryable`]); if it persists, find what holds the lock or why the
+    /// server is slow (the source names what it was waiting for), or raise the backend's timeout.
+    #[error("{context}: gave up waiting ({what}): {source}")]
+    Timeout {
+        /// What the store was doing.
+        context: String,
+        /// Which limit ran out, e.g. `lock_timeout of 5s`.
+        what: String,
+        /// The backend's error.
+        #[source]
+        source: BoxError,
+    },
     /// The backend failed (I/O, a locked database, a lost connection, …).
     ///
     /// How to fix: see `source`; transient failures (busy, connection reset) can be retried.
@@ -121,6 +149,30 @@ impl StoreError {
     /// A [`StoreError::Backend`] saying what the store was doing.
     pub fn backend(context: impl Into<String>, source: impl Into<BoxError>) -> Self {
         Self::Backend { context: context.into(), source: source.into() }
+    }
+
+    /// A [`StoreError::Timeout`]: `what` limit ran out while the store was doing `context`.
+    pub fn timeout(context: impl Into<String>, what: impl Into<String>, source: impl Into<BoxError>) -> Self {
+        Self::Timeout { context: context.into(), what: what.into(), source: source.into() }
+    }
+
+    /// Whether the same operation, tried again later unchanged, may succeed: a [`StoreError::Timeout`] (a lock
+    /// released, a server back). A [`StoreError::Conflict`] is not: the command must be decided again on the new
+    /// state, which [`Runner`](super::Runner) does itself.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use kefu::store::StoreError;
+    ///
+    /// let err = StoreError::timeout("appending events", "lock_timeout of 5s", "canceling statement due to lock timeout");
+    /// assert!(err.is_retryable());
+    /// assert_eq!(err.to_string(), "appending events: gave up waiting (lock_timeout of 5s): canceling statement due to lock timeout");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, Self::Timeout { .. })
     }
 
     /// Whether this is a [`StoreError::Conflict`] (retrying after a reload may succeed).

@@ -6,8 +6,8 @@ use std::sync::{Mutex, MutexGuard};
 use chrono::{DateTime, Utc};
 
 use super::{
-    Append, Appended, Commit, DueInstance, Position, RecordedEvent, Snapshot, Store, StoreError, StoredDeadline,
-    StoredInstance,
+    Append, Appended, Commit, DueInstance, IdKind, Position, RecordedEvent, Snapshot, Store, StoreError,
+    StoredDeadline, StoredInstance, check_id,
 };
 
 /// The reference [`Store`]: everything in memory, behind one mutex. Nothing survives the process; use it for tests,
@@ -72,6 +72,7 @@ impl MemoryStore {
 
 impl Store for MemoryStore {
     fn load(&self, instance: &str) -> Result<Option<StoredInstance>, StoreError> {
+        check_id(IdKind::Instance, instance)?;
         let inner = self.lock()?;
         let Some(head) = inner.instances.get(instance) else { return Ok(None) };
         let from = head.snapshot.as_ref().map_or(0, |s| s.version);
@@ -87,6 +88,7 @@ impl Store for MemoryStore {
     }
 
     fn instance_events(&self, instance: &str, after: u64, limit: usize) -> Result<Vec<RecordedEvent>, StoreError> {
+        check_id(IdKind::Instance, instance)?;
         let inner = self.lock()?;
         let Some(head) = inner.instances.get(instance) else { return Ok(Vec::new()) };
         let skip = usize::try_from(after).unwrap_or(usize::MAX);
@@ -94,6 +96,8 @@ impl Store for MemoryStore {
     }
 
     fn append(&self, append: &Append) -> Result<Appended, StoreError> {
+        // The same ids as every other store, though memory could keep any string (see `check_id`).
+        append.check_ids()?;
         let mut inner = self.lock()?;
         let inner = &mut *inner;
         if let Some(key) = &append.key {
@@ -173,10 +177,12 @@ impl Store for MemoryStore {
     }
 
     fn commit_for_key(&self, key: &str) -> Result<Option<Commit>, StoreError> {
+        check_id(IdKind::Key, key)?;
         Ok(self.lock()?.keys.get(key).cloned())
     }
 
     fn due(&self, machine: &str, now: DateTime<Utc>, limit: usize) -> Result<Vec<DueInstance>, StoreError> {
+        check_id(IdKind::Machine, machine)?;
         let inner = self.lock()?;
         let from = (machine.to_owned(), DateTime::<Utc>::MIN_UTC, String::new());
         Ok(inner
@@ -198,10 +204,12 @@ impl Store for MemoryStore {
     }
 
     fn cursor(&self, subscriber: &str) -> Result<Position, StoreError> {
+        check_id(IdKind::Subscriber, subscriber)?;
         Ok(self.lock()?.cursors.get(subscriber).copied().unwrap_or(Position::START))
     }
 
     fn save_cursor(&self, subscriber: &str, position: Position) -> Result<(), StoreError> {
+        check_id(IdKind::Subscriber, subscriber)?;
         self.lock()?.cursors.insert(subscriber.to_owned(), position);
         Ok(())
     }

@@ -16,6 +16,7 @@
 //! | read the log in commit order from a position (the outbox) | [`Store::read`] |
 //! | a durable cursor per subscriber | [`Store::cursor`], [`Store::save_cursor`] |
 //! | a repeated idempotency key returns the first commit, appends nothing | [`Append::key`], [`Store::commit_for_key`] |
+//! | refuse the ids, keys and names no store can keep, the same way everywhere | [`check_id`] |
 //!
 //! On top of it, typed and generic over any store:
 //!
@@ -72,6 +73,7 @@ mod codec;
 #[cfg(feature = "testing")]
 pub mod conformance;
 mod error;
+mod id;
 mod memory;
 mod record;
 mod runner;
@@ -79,6 +81,7 @@ mod schema;
 
 pub use codec::{decode_event, encode_event, encode_snapshot, load, load_or_new};
 pub use error::{BoxError, StoreError};
+pub use id::{IdKind, IdProblem, MAX_ID_BYTES, check_id};
 pub use memory::MemoryStore;
 pub use record::{
     Append, Appended, Commit, DueInstance, NewEvent, Position, RecordedEvent, Snapshot, StoredDeadline, StoredInstance,
@@ -119,14 +122,14 @@ pub trait Store {
     ///
     /// # Errors
     ///
-    /// [`StoreError::Backend`].
+    /// [`StoreError::InvalidId`] if `instance` breaks the [id rule](check_id); [`StoreError::Backend`].
     fn load(&self, instance: &str) -> Result<Option<StoredInstance>, StoreError>;
 
     /// The events of one instance with a version greater than `after`, in version order, at most `limit`.
     ///
     /// # Errors
     ///
-    /// [`StoreError::Backend`].
+    /// [`StoreError::InvalidId`] if `instance` breaks the [id rule](check_id); [`StoreError::Backend`].
     fn instance_events(&self, instance: &str, after: u64, limit: usize) -> Result<Vec<RecordedEvent>, StoreError>;
 
     /// Appends a command's events atomically — all or nothing — if the instance is still at `append.expected`.
@@ -144,6 +147,7 @@ pub trait Store {
     /// - [`StoreError::Conflict`] if the instance is at another version (0 for an unknown instance);
     /// - [`StoreError::WrongMachine`] if the instance belongs to another machine;
     /// - [`StoreError::KeyReused`] if the key is recorded for another instance;
+    /// - [`StoreError::InvalidId`] if the instance id, machine name or key breaks the [id rule](check_id);
     /// - [`StoreError::Backend`]. In every case nothing is written.
     fn append(&self, append: &Append) -> Result<Appended, StoreError>;
 
@@ -151,7 +155,7 @@ pub trait Store {
     ///
     /// # Errors
     ///
-    /// [`StoreError::Backend`].
+    /// [`StoreError::InvalidId`] if `key` breaks the [id rule](check_id); [`StoreError::Backend`].
     fn commit_for_key(&self, key: &str) -> Result<Option<Commit>, StoreError>;
 
     /// The instances of `machine` whose next deadline is at or before `now`, earliest deadline first (ties by
@@ -159,7 +163,7 @@ pub trait Store {
     ///
     /// # Errors
     ///
-    /// [`StoreError::Backend`].
+    /// [`StoreError::InvalidId`] if `machine` breaks the [id rule](check_id); [`StoreError::Backend`].
     fn due(&self, machine: &str, now: DateTime<Utc>, limit: usize) -> Result<Vec<DueInstance>, StoreError>;
 
     /// Fires up to `limit` due instances of `machine`, each exactly once: for every instance still due at `now`,
@@ -173,6 +177,7 @@ pub trait Store {
     ///
     /// # Errors
     ///
+    /// [`StoreError::InvalidId`] if `machine` (or an append of `fire`) breaks the [id rule](check_id);
     /// [`StoreError::Backend`]; a conflict is never returned. What `fire` could not decide is for `fire` to record.
     fn fire_due(
         &self,
@@ -213,7 +218,7 @@ pub trait Store {
     ///
     /// # Errors
     ///
-    /// [`StoreError::Backend`].
+    /// [`StoreError::InvalidId`] if `subscriber` breaks the [id rule](check_id); [`StoreError::Backend`].
     fn cursor(&self, subscriber: &str) -> Result<Position, StoreError>;
 
     /// Durably records that `subscriber` has processed every event up to `position`. Setting an earlier position
@@ -221,7 +226,7 @@ pub trait Store {
     ///
     /// # Errors
     ///
-    /// [`StoreError::Backend`].
+    /// [`StoreError::InvalidId`] if `subscriber` breaks the [id rule](check_id); [`StoreError::Backend`].
     fn save_cursor(&self, subscriber: &str, position: Position) -> Result<(), StoreError>;
 }
 

@@ -35,8 +35,8 @@ pub use reminder::{
 };
 
 use super::{
-    Append, Appended, Commit, DueInstance, NewEvent, Position, RecordedEvent, RunError, Runner, Snapshot, Store,
-    StoreError, StoredDeadline, StoredInstance, load,
+    Append, Appended, Commit, DueInstance, IdKind, IdProblem, MAX_ID_BYTES, NewEvent, Position, RecordedEvent,
+    RunError, Runner, Snapshot, Store, StoreError, StoredDeadline, StoredInstance, load,
 };
 use crate::calendar::CalendarSet;
 use crate::machine::{Context, Instance, Principal, replay};
@@ -109,7 +109,8 @@ macro_rules! __store_conformance_clauses {
             load_unknown, append_then_load, conflict_is_typed_and_writes_nothing, new_instance_expects_version_zero,
             wrong_machine, next_deadline_kept_by_append, due_ordered_and_limited, log_in_commit_order, cursors,
             idempotency_key, rejection_leaves_no_trace, snapshots, old_events_upcast, runner_retries_on_conflict,
-            runner_gives_up, tick_fires_once, tick_reevaluates_after_conflict, sla_clock_round_trip);
+            runner_gives_up, tick_fires_once, tick_reevaluates_after_conflict, sla_clock_round_trip,
+            ids_are_checked);
     };
 }
 
@@ -599,4 +600,97 @@ pub fn sla_clock_round_trip<S: Store + ?Sized>(store: &S) {
     let log = whole_log(C, store);
     let last = log.last().map(super::decode_event::<Clock>);
     assert!(matches!(last, Some(Ok(ClockEvent::Escalated { level: 1, .. }))), "[{C}] ends escalated: {last:?}");
+}
+
+/// Every store keeps the same ids: any non-empty name of at most [`MAX_ID_BYTES`] bytes of UTF-8 without control
+/// characters — any language, spaces, punctuation. Every other one (empty, too long, with NUL or another control
+/// character) is refused by every method with [`StoreError::InvalidId`] naming its kind, the id (cut if long) and
+/// the problem, before anything is read or written: instance ids, machine names, idempotency keys and subscriber
+/// names alike (see [`check_id`](super::check_id)).
+pub fn ids_are_checked<S: Store + ?Sized>(store: &S) {
+    const C: &str = "ids_are_checked";
+    fn refused<T: std::fmt::Debug>(call: &str, kind: IdKind, problem: IdProblem, result: Result<T, StoreError>) {
+        match result {
+            Err(StoreError::InvalidId { kind: k, problem: p, .. }) if k == kind && p == problem => {}
+            other => panic!("[{C}] {call}: expected InvalidId {{ {kind:?}, {problem:?} }}, got {other:?}"),
+        }
+    }
+    // The longest accepted id, in two-byte characters, and one with spaces, punctuation and Chinese.
+    let longest = "\u{e9}".repeat(MAX_ID_BYTES / 2);
+    let odd = "\u{5ba2}\u{670d} case #1/b5 (\u{e4}rger) \u{2713}";
+    let who = system();
+    let ctx = Context::new(t(0), &who, &());
+    for id in [longest.as_str(), odd] {
+        if let Err(e) = Runner::new().execute::<Reminder, _>(store, id, &ReminderCommand::Arm(t(10)), &ctx, Some(id)) {
+            panic!("[{C}] an id of {} bytes must be accepted: {e}", id.len());
+        }
+        let stored = ok(C, "load", store.load(id)).unwrap_or_else(|| panic!("[{C}] `{id}` must exist"));
+        assert_eq!(stored.instance, id, "[{C}] the id round-trips");
+        assert!(ok(C, "commit_for_key", store.commit_for_key(id)).is_some(), "[{C}] the key round-trips");
+        ok(C, "save_cursor", store.save_cursor(id, Position(1)));
+        assert_eq!(ok(C, "cursor", store.cursor(id)), Position(1), "[{C}] the subscriber round-trips");
+    }
+    assert_eq!(ok(C, "due", store.due("reminder", t(10), 10)).len(), 2, "[{C}]");
+    let log = whole_log(C, store);
+
+    let too_long = "\u{6848}".repeat(MAX_ID_BYTES / 3 + 1); // 3 bytes each: just over the limit
+    let bad: [(&str, IdProblem); 6] = [
+        ("", IdProblem::Empty),
+        (&too_long, IdProblem::TooLong { bytes: too_long.len() }),
+        ("case\0-1", IdProblem::ControlCharacter { at: 4, code: 0 }),
+        ("case\n1", IdProblem::ControlCharacter { at: 4, code: 0x0a }),
+        ("\u{e9}\u{7f}", IdProblem::ControlCharacter { at: 2, code: 0x7f }),
+        ("x\u{85}", IdProblem::ControlCharacter { at: 1, code: 0x85 }),
+    ];
+    let event = || vec![raw(2, r#"{"type":"added","amount":1}"#)];
+    for (id, problem) in bad {
+        use IdKind::{Instance, Key, Machine, Subscriber};
+        refused("load", Instance, problem, store.load(id));
+        refused("instance_events", Instance, problem, store.instance_events(id, 0, 10));
+        refused(
+            "append (instance)",
+            Instance,
+            problem,
+            store.append(&Append::new(id, "reminder", 0, t(0)).with_events(event())),
+        );
+        refused(
+            "append (machine)",
+            Machine,
+            problem,
+            store.append(&Append::new("r-ok", id, 0, t(0)).with_events(event())),
+        );
+        let keyed = Append::new("r-ok", "reminder", 0, t(0)).with_events(event()).with_key(id);
+        refused("append (key)", Key, problem, store.append(&keyed));
+        refused("commit_for_key", Key, problem, store.commit_for_key(id));
+        refused("due", Machine, problem, store.due(id, t(10), 10));
+        refused("fire_due", Machine, problem, store.fire_due(id, t(10), 10, &mut |_| None));
+        refused("cursor", Subscriber, problem, store.cursor(id));
+        refused("save_cursor", Subscriber, problem, store.save_cursor(id, Position(1)));
+        let runner = Runner::new();
+        match runner.execute::<Reminder, _>(store, id, &ReminderCommand::Add(1), &ctx, None) {
+            Err(RunError::Store(StoreError::InvalidId { kind: Instance, problem: p, .. })) if p == problem => {}
+            other => panic!("[{C}] Runner::execute on `{}`: expected InvalidId, got {other:?}", id.escape_debug()),
+        }
+        match runner.execute::<Reminder, _>(store, "r-ok", &ReminderCommand::Add(1), &ctx, Some(id)) {
+            Err(RunError::Store(StoreError::InvalidId { kind: Key, problem: p, .. })) if p == problem => {}
+            other => {
+                panic!("[{C}] Runner::execute with key `{}`: expected InvalidId, got {other:?}", id.escape_debug())
+            }
+        }
+    }
+    assert_eq!(whole_log(C, store), log, "[{C}] nothing written for a refused id");
+    assert!(ok(C, "load", store.load("r-ok")).is_none(), "[{C}] nothing created for a refused id");
+    // The error names the id, cut when long.
+    match store.load(&too_long) {
+        Err(StoreError::InvalidId { id, .. }) => {
+            assert!(id.chars().count() <= 65 && id.ends_with('\u{2026}'), "[{C}] a long id is cut: {id}");
+        }
+        other => panic!("[{C}] expected InvalidId, got {other:?}"),
+    }
+    match store.load("case\0-1") {
+        Err(e @ StoreError::InvalidId { .. }) => {
+            assert!(e.to_string().contains(r"case\0-1"), "[{C}] the error names the id: {e}");
+        }
+        other => panic!("[{C}] expected InvalidId, got {other:?}"),
+    }
 }
