@@ -254,9 +254,13 @@ impl<'a> Loader<'a> {
         }
         let (doc, syntax) = DeTable::parse_recoverable(text);
         if !syntax.is_empty() {
+            // The parser recovers and goes on; what it finds later on the same line is mostly the first error's echo.
             let main = Source::unindexed(self.origin.clone(), text);
             for e in syntax {
-                self.errors.push(main.error_at(e.span().map_or(0, |s| s.start), "", e.message()));
+                let error = main.error_at(e.span().map_or(0, |s| s.start), "", e.message());
+                if self.errors.last().is_none_or(|last| last.line != error.line) {
+                    self.errors.push(error);
+                }
             }
             return Err(self.fail());
         }
@@ -274,7 +278,7 @@ impl<'a> Loader<'a> {
                 .map_err(|e| {
                     let path = key_path(key, e.path());
                     let inner = e.into_inner();
-                    let at = inner.span().map_or_else(|| main.find(&path).at.max(whole.start), |s| s.start);
+                    let at = toml_error_at(main, &path, inner.span().or(Some(whole)));
                     errors.push(main.error_at(at, path, inner.message()));
                 })
                 .ok()
@@ -546,6 +550,17 @@ fn key_path(key: &str, path: &serde_path_to_error::Path) -> String {
     out
 }
 
+/// Where a TOML reader's error is: where its key path is written when that lies within the span the reader gives
+/// (which, for an element of an array, is the whole array), else the start of that span.
+#[cfg(feature = "toml")]
+fn toml_error_at(source: &Source, path: &str, span: Option<core::ops::Range<usize>>) -> usize {
+    let found = source.find(path);
+    match span {
+        Some(span) if !(found.exact && span.contains(&found.at)) => span.start,
+        _ => found.at,
+    }
+}
+
 fn is_json(reference: &str) -> bool {
     reference.to_ascii_lowercase().ends_with(".json")
 }
@@ -575,10 +590,10 @@ fn from_toml<T, E>(name: &str, text: &str, load: fn(&str) -> Result<T, crate::Lo
     {
         load(text).map_err(|e| match e {
             crate::LoadError::Toml { field, source } => {
-                let source_file = Source::unindexed(name, text);
+                let file = indexed(name, text, false);
                 let path = field.unwrap_or_default();
-                let at = source.span().map_or_else(|| indexed(name, text, false).find(&path).at, |s| s.start);
-                Loaded::Errors(vec![source_file.error_at(at, path, source.message())])
+                let at = toml_error_at(&file, &path, source.span());
+                Loaded::Errors(vec![file.error_at(at, path, source.message())])
             }
             #[cfg(feature = "json")]
             crate::LoadError::Json { field, source } => {
