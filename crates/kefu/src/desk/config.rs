@@ -554,7 +554,10 @@ impl DeskConfig {
         }
         if let Some(calendar) = &self.callback.quiet_hours {
             if !calendar_known(calendar) {
-                issues.push(ConfigIssue::new("policies.callback.quiet_hours", unknown_calendar(calendar, &self.calendars)));
+                issues.push(ConfigIssue::new(
+                    "policies.callback.quiet_hours",
+                    unknown_calendar(calendar, &self.calendars),
+                ));
             }
         }
         for (path, policy) in self.sla_policies() {

@@ -240,7 +240,11 @@ impl<'a> Loader<'a> {
     }
 
     fn fail(mut self) -> ConfigErrors {
-        self.errors.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+        self.errors.sort_by(|a, b| {
+            (&a.file, a.line, a.column, &a.path, &a.message).cmp(&(&b.file, b.line, b.column, &b.path, &b.message))
+        });
+        // A file named twice (one calendar file for two calendars) reports its errors once.
+        self.errors.dedup();
         ConfigErrors(self.errors)
     }
 
@@ -362,7 +366,7 @@ impl<'a> Loader<'a> {
                         calendars.insert(name, calendar);
                     }
                 }
-                Ok(CalendarSource::Inline(spec)) => match Calendar::new(spec) {
+                Ok(CalendarSource::Inline(spec)) => match Calendar::new(*spec) {
                     Ok(calendar) => {
                         calendars.insert(name, calendar);
                     }

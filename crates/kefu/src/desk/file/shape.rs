@@ -88,7 +88,7 @@ pub(super) enum CalendarSource {
     /// In a file.
     File(String),
     /// Inline.
-    Inline(CalendarSpec),
+    Inline(Box<CalendarSpec>),
 }
 
 impl CalendarEntry {
@@ -104,23 +104,22 @@ impl CalendarEntry {
             || !self.holidays.is_empty()
             || !self.workdays.is_empty();
         match (self.file, self.time_zone) {
-            (Some(_), _) if inline => Err((
-                "file",
-                "give either `file` or the calendar itself (`time_zone`, `week`, …), not both".to_owned(),
-            )),
+            (Some(_), _) if inline => {
+                Err(("file", "give either `file` or the calendar itself (`time_zone`, `week`, …), not both".to_owned()))
+            }
             (Some(file), _) => Ok(CalendarSource::File(file)),
             (None, None) => Err((
                 "",
                 "an inline calendar needs a `time_zone` (or give `file = \"…\"` to read the calendar from a file)"
                     .to_owned(),
             )),
-            (None, Some(time_zone)) => Ok(CalendarSource::Inline(CalendarSpec {
+            (None, Some(time_zone)) => Ok(CalendarSource::Inline(Box::new(CalendarSpec {
                 name: Some(self.name.unwrap_or_else(|| key.to_owned())),
                 time_zone,
                 week: self.week.unwrap_or_default(),
                 holidays: self.holidays,
                 workdays: self.workdays,
-            })),
+            }))),
         }
     }
 }
@@ -168,9 +167,12 @@ impl CasesEntry {
         if o.respond.is_some() {
             *respond = o.respond;
         }
-        for (slot, with) in
-            [(handle, o.handle), (forward, o.forward), (first_contact, o.first_contact), (solution_plan, o.solution_plan)]
-        {
+        for (slot, with) in [
+            (handle, o.handle),
+            (forward, o.forward),
+            (first_contact, o.first_contact),
+            (solution_plan, o.solution_plan),
+        ] {
             if let Some(policy) = with {
                 *slot = policy;
             }
@@ -308,8 +310,7 @@ impl<'de> Deserialize<'de> for When {
             /// A TOML date-time written without quotes (`starts = 2026-09-25T09:00:00+08:00`).
             #[cfg(feature = "toml")]
             fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<When, A::Error> {
-                let datetime =
-                    toml::value::Datetime::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                let datetime = toml::value::Datetime::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
                 When::parse(&datetime.to_string()).map_err(serde::de::Error::custom)
             }
         }
