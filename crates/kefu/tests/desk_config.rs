@@ -653,3 +653,21 @@ mod hostile {
         }
     }
 }
+
+#[test]
+fn rule_q4_the_default_case_policies_need_the_service_desk_calendar_and_say_so_at_load() {
+    // `CasePolicies::default()` counts Q4's first responses on `service-desk`: without that calendar every default
+    // `respond` policy dangles, each reported (with a note that it is a default) rather than failing later.
+    let text = BASE.replace("service-desk = { file = \"calendars/desk.toml\" }\n", "");
+    let all = errors(&text);
+    let paths: Vec<&str> = all.iter().map(|e| e.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "policies.cases.class[1].respond.calendar",
+            "policies.cases.class[2].respond.calendar",
+            "policies.cases.default.respond.calendar",
+        ]
+    );
+    assert!(all.iter().all(|e| e.message.contains("`service-desk`") && e.message.contains("not written")), "{all:#?}");
+}
