@@ -465,8 +465,8 @@ impl<'a> Loader<'a> {
     fn calendar_file(&mut self, main: &Source, at: &str, reference: &str) -> Option<Calendar> {
         let (name, text) = self.read(main, at, "calendar", reference)?;
         let loaded = match is_json(reference) {
-            true => from_json(&name, &text, Calendar::from_json_str),
-            false => from_toml(&name, &text, Calendar::from_toml_str),
+            true => from_json(&name, &text, if_feature!("json", Calendar::from_json_str)),
+            false => from_toml(&name, &text, if_feature!("toml", Calendar::from_toml_str)),
         };
         match loaded {
             Ok(calendar) => Some(calendar),
@@ -485,8 +485,8 @@ impl<'a> Loader<'a> {
     fn script_file(&mut self, main: &Source, at: &str, reference: &str, book: &mut ScriptBook) {
         let Some((name, text)) = self.read(main, at, "script", reference) else { return };
         let loaded = match is_json(reference) {
-            true => from_json(&name, &text, Script::from_json_str),
-            false => from_toml(&name, &text, Script::from_toml_str),
+            true => from_json(&name, &text, if_feature!("json", Script::from_json_str)),
+            false => from_toml(&name, &text, if_feature!("toml", Script::from_toml_str)),
         };
         let (source, script) = match loaded {
             Ok(script) => (indexed(&name, &text, is_json(reference)), script),
@@ -588,61 +588,66 @@ fn indexed(name: &str, text: &str, json: bool) -> Source {
     Source::unindexed(name, text)
 }
 
-#[cfg_attr(not(feature = "toml"), allow(unused_variables))]
-fn from_toml<T, E>(name: &str, text: &str, load: fn(&str) -> Result<T, crate::LoadError<E>>) -> Result<T, Loaded<E>> {
-    #[cfg(feature = "toml")]
-    {
-        load(text).map_err(|e| match e {
-            crate::LoadError::Toml { field, source } => {
-                let file = indexed(name, text, false);
-                let path = field.unwrap_or_default();
-                let at = toml_error_at(&file, &path, source.span());
-                Loaded::Errors(vec![file.error_at(at, path, source.message())])
-            }
-            #[cfg(feature = "json")]
-            crate::LoadError::Json { field, source } => {
-                Loaded::Errors(vec![json_error(&Source::unindexed(name, text), &field.unwrap_or_default(), &source)])
-            }
-            crate::LoadError::Invalid(e) => Loaded::Invalid(indexed(name, text, false), e),
-        })
-    }
-    #[cfg(not(feature = "toml"))]
-    {
-        let _ = load;
-        Err(Loaded::Errors(vec![Source::unindexed(name, text).error_at(
-            0,
-            "",
-            "this kefu was built without TOML support (feature `toml`); give the file as JSON",
-        )]))
-    }
+/// `Some(loader)` when the crate is built with the format's feature, else `None` (the loader does not exist then).
+macro_rules! if_feature {
+    ($feature:literal, $loader:expr) => {{
+        #[cfg(feature = $feature)]
+        let loader: Option<TextLoader<_, _>> = Some($loader);
+        #[cfg(not(feature = $feature))]
+        let loader: Option<TextLoader<_, _>> = None;
+        loader
+    }};
+}
+use if_feature;
+
+/// A text loader of the core (`Calendar::from_toml_str`, `Script::from_json_str`, …).
+type TextLoader<T, E> = fn(&str) -> Result<T, crate::LoadError<E>>;
+
+/// The error of a file in a format this build cannot read.
+fn unsupported<E>(name: &str, text: &str, format: &str, other: &str) -> Loaded<E> {
+    Loaded::Errors(vec![Source::unindexed(name, text).error_at(
+        0,
+        "",
+        format!(
+            "this kefu was built without {format} support (feature `{}`); give the file as {other}",
+            format.to_lowercase()
+        ),
+    )])
 }
 
-#[cfg_attr(not(feature = "json"), allow(unused_variables))]
-fn from_json<T, E>(name: &str, text: &str, load: fn(&str) -> Result<T, crate::LoadError<E>>) -> Result<T, Loaded<E>> {
-    #[cfg(feature = "json")]
-    {
-        load(text).map_err(|e| match e {
-            crate::LoadError::Json { field, source } => {
-                Loaded::Errors(vec![json_error(&Source::json(name, text), &field.unwrap_or_default(), &source)])
-            }
-            #[cfg(feature = "toml")]
-            crate::LoadError::Toml { field, source } => Loaded::Errors(vec![Source::unindexed(name, text).error_at(
-                source.span().map_or(0, |s| s.start),
-                field.unwrap_or_default(),
-                source.message(),
-            )]),
-            crate::LoadError::Invalid(e) => Loaded::Invalid(indexed(name, text, true), e),
-        })
-    }
-    #[cfg(not(feature = "json"))]
-    {
-        let _ = load;
-        Err(Loaded::Errors(vec![Source::unindexed(name, text).error_at(
-            0,
-            "",
-            "this kefu was built without JSON support (feature `json`); give the file as TOML",
-        )]))
-    }
+fn from_toml<T, E>(name: &str, text: &str, load: Option<TextLoader<T, E>>) -> Result<T, Loaded<E>> {
+    let Some(load) = load else { return Err(unsupported(name, text, "TOML", "JSON")) };
+    load(text).map_err(|e| match e {
+        #[cfg(feature = "toml")]
+        crate::LoadError::Toml { field, source } => {
+            let file = indexed(name, text, false);
+            let path = field.unwrap_or_default();
+            let at = toml_error_at(&file, &path, source.span());
+            Loaded::Errors(vec![file.error_at(at, path, source.message())])
+        }
+        #[cfg(feature = "json")]
+        crate::LoadError::Json { field, source } => {
+            Loaded::Errors(vec![json_error(&Source::unindexed(name, text), &field.unwrap_or_default(), &source)])
+        }
+        crate::LoadError::Invalid(e) => Loaded::Invalid(indexed(name, text, false), e),
+    })
+}
+
+fn from_json<T, E>(name: &str, text: &str, load: Option<TextLoader<T, E>>) -> Result<T, Loaded<E>> {
+    let Some(load) = load else { return Err(unsupported(name, text, "JSON", "TOML")) };
+    load(text).map_err(|e| match e {
+        #[cfg(feature = "json")]
+        crate::LoadError::Json { field, source } => {
+            Loaded::Errors(vec![json_error(&Source::json(name, text), &field.unwrap_or_default(), &source)])
+        }
+        #[cfg(feature = "toml")]
+        crate::LoadError::Toml { field, source } => Loaded::Errors(vec![Source::unindexed(name, text).error_at(
+            source.span().map_or(0, |s| s.start),
+            field.unwrap_or_default(),
+            source.message(),
+        )]),
+        crate::LoadError::Invalid(e) => Loaded::Invalid(indexed(name, text, true), e),
+    })
 }
 
 /// A JSON reader's error, at its line and column (or, when it has none, where the path is written).
