@@ -329,9 +329,10 @@ impl core::fmt::Display for ConfigIssues {
 
 /// A department's whole configuration, as data: what `kefu.toml` describes.
 ///
-/// Build one in code (below) or load one from a file with the configuration loader; [`DeskConfig::compile`]
-/// checks it whole — every calendar, person, role and department a policy names must exist — and returns every
-/// issue at once.
+/// Build one in code (below) or load one from `kefu.toml` with [`load_toml`](super::load_toml) (or JSON with
+/// [`load_json`](super::load_json)), which reports every problem with its file, line and key path;
+/// [`DeskConfig::compile`] checks it whole — every calendar, person, role and department a policy names must exist —
+/// and returns every issue at once.
 ///
 /// ```
 /// use kefu::calendar::{Calendar, CalendarSet};
