@@ -154,8 +154,8 @@ fn toml_children(value: &toml::de::DeValue<'_>, depth: usize) -> Children {
     }
 }
 
-/// A scan of JSON text that records where each value starts. It only runs on text `serde_json` has accepted, but
-/// gives up (`None`) rather than panic on anything unexpected.
+/// A scan of JSON text that records where each value starts. It is meant for text `serde_json` accepts; on anything
+/// else it gives up (`None`, so every path is located at the start of the file) rather than panic.
 struct JsonScan<'a> {
     bytes: &'a [u8],
     pos: usize,
