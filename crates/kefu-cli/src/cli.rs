@@ -74,6 +74,11 @@ pub enum Command {
     /// Callback scripts (rules S1, S2): check, render, run.
     #[command(subcommand)]
     Script(crate::script_cmd::ScriptCommand),
+    /// Write a commented starter configuration (kefu.toml and its calendar) and create the SQLite store (kefu.db).
+    Init(crate::init_cmd::InitArgs),
+    /// The department's configuration file: check it.
+    #[command(subcommand)]
+    Config(crate::config_cmd::ConfigCommand),
 }
 
 /// `kefu calendar ...`: one computation per call, or a stream of them with `eval`.

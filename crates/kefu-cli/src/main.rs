@@ -5,8 +5,10 @@
 
 mod calendar_cmd;
 mod cli;
+mod config_cmd;
 mod error;
 mod eval;
+mod init_cmd;
 mod input;
 mod instant;
 mod script_cmd;
@@ -28,6 +30,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Calendar(command) => calendar_cmd::run(command),
         Command::Script(command) => return script_cmd::run(command),
+        Command::Init(args) => return init_cmd::run(args),
+        Command::Config(command) => return config_cmd::run(command),
     };
     match result {
         Ok(()) => ExitCode::from(error::EXIT_OK),

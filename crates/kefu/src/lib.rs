@@ -155,7 +155,7 @@ pub mod assign;
 pub mod calendar;
 pub mod callback;
 pub mod case;
-#[cfg(feature = "json")]
+#[cfg(all(feature = "toml", feature = "json"))]
 pub mod desk;
 mod dot;
 pub mod duration;

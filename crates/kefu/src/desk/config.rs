@@ -11,11 +11,11 @@ use serde::{Deserialize, Serialize};
 use crate::approval::ApprovalChain;
 use crate::assign::{Availability, Specialist, Team};
 use crate::calendar::CalendarSet;
-use crate::callback::{CallbackConfig, CallbackPolicy, Occasion};
+use crate::callback::{CallbackConfig, CallbackPolicy, CallbackPolicyError, Occasion};
 use crate::case::{CaseConfig, CasePolicies};
-use crate::lifecycle::{LifecycleConfig, LifecycleKind, LifecyclePolicy};
+use crate::lifecycle::{LifecycleConfig, LifecycleKind, LifecyclePolicy, LifecyclePolicyError};
 use crate::machine::{Principal, Role};
-use crate::script::ValidScript;
+use crate::script::{Node, ValidScript};
 use crate::sla::SlaPolicy;
 
 /// The role of a service specialist (rule O6): people holding it take customers (C3) and callbacks (B2).
@@ -329,9 +329,10 @@ impl core::fmt::Display for ConfigIssues {
 
 /// A department's whole configuration, as data: what `kefu.toml` describes.
 ///
-/// Build one in code (below) or load one from a file with the configuration loader; [`DeskConfig::compile`]
-/// checks it whole — every calendar, person, role and department a policy names must exist — and returns every
-/// issue at once.
+/// Build one in code (below) or load one from `kefu.toml` with [`load_toml`](super::load_toml) (or JSON with
+/// [`load_json`](super::load_json)), which reports every problem with its file, line and key path;
+/// [`DeskConfig::compile`] checks it whole — every calendar, person, role and department a policy names must exist —
+/// and returns every issue at once.
 ///
 /// ```
 /// use kefu::calendar::{Calendar, CalendarSet};
@@ -419,9 +420,13 @@ impl DeskConfig {
 
     /// Checks the whole configuration and builds each machine's own configuration.
     ///
-    /// Checked: every policy is valid; every calendar a policy, person or department names exists; ids are unique
-    /// and non-empty; department heads are people; every role a chain or an escalation ladder addresses is held by
-    /// someone; the script book's two scripts exist; at least one specialist.
+    /// Checked: every policy is valid; every calendar a policy (its clocks, the months calendar, the quiet hours),
+    /// person or department names exists; ids are unique and non-empty (a person listed twice is refused); department
+    /// heads are people; every role a chain or an escalation ladder addresses is held by someone; the script book's
+    /// two scripts exist and every department a script's problem node forwards to is configured; campaigns' selectors
+    /// name no empty or repeated segment or region; at least one specialist. Each issue's path is the key path of the
+    /// configuration file (`people[2].calendar`, `policies.cases.class[1].respond.calendar`,
+    /// `scripts.<id>.nodes[4].department`).
     ///
     /// # Errors
     ///
@@ -492,16 +497,33 @@ impl DeskConfig {
             }
         }
 
-        // Scripts: the book's choices exist.
+        // Scripts: the book's choices exist (rules S1, S2), and every department a problem node forwards to (rule B5)
+        // is configured.
         for (field, id) in [("regular", &self.scripts.regular), ("quiet", &self.scripts.quiet)] {
             if self.scripts.get(id).is_none() {
+                let known: Vec<&str> = self.scripts.scripts.keys().map(String::as_str).collect();
                 issues.push(ConfigIssue::new(
                     format!("scripts.{field}"),
-                    format!("names script `{id}`, which is not configured"),
+                    format!("names script `{id}`, which is not configured (known: {})", known.join(", ")),
                 ));
             }
         }
-        // Campaigns: unique ids.
+        for (id, script) in &self.scripts.scripts {
+            for (n, node) in script.script().nodes.iter().enumerate() {
+                if let Node::Problem { department: Some(dept), .. } = node {
+                    if !departments.contains(dept.as_str()) {
+                        issues.push(ConfigIssue::new(
+                            format!("scripts.{id}.nodes[{n}].department"),
+                            format!(
+                                "problem node `{}` forwards to department `{dept}`, which is not configured (rule B5)",
+                                node.id()
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        // Campaigns: unique ids, positive windows, selectors that can select someone.
         let mut campaigns = BTreeSet::new();
         for (i, c) in self.campaigns.iter().enumerate() {
             if c.id.trim().is_empty() || !campaigns.insert(c.id.as_str()) {
@@ -510,11 +532,34 @@ impl DeskConfig {
             if c.within.is_some_and(|w| w <= TimeDelta::zero()) {
                 issues.push(ConfigIssue::new(format!("campaigns[{i}].within"), "must be more than zero"));
             }
+            for (field, values) in [("segments", &c.select.segments), ("regions", &c.select.regions)] {
+                for (j, value) in values.iter().enumerate() {
+                    if value.trim().is_empty() {
+                        issues.push(ConfigIssue::new(
+                            format!("campaigns[{i}].select.{field}[{j}]"),
+                            "is empty: it would match no customer; delete it or name one",
+                        ));
+                    } else if values[..j].contains(value) {
+                        issues.push(ConfigIssue::new(
+                            format!("campaigns[{i}].select.{field}[{j}]"),
+                            format!("`{value}` is listed twice"),
+                        ));
+                    }
+                }
+            }
         }
 
         // Each machine's own checks.
         if let Err(e) = self.lifecycle.validate() {
-            issues.push(ConfigIssue::new("policies.lifecycle", e.to_string()));
+            issues.push(ConfigIssue::new(lifecycle_path(&e), e.to_string()));
+        }
+        if let Some(calendar) = &self.callback.quiet_hours {
+            if !calendar_known(calendar) {
+                issues.push(ConfigIssue::new(
+                    "policies.callback.quiet_hours",
+                    unknown_calendar(calendar, &self.calendars),
+                ));
+            }
         }
         for (path, policy) in self.sla_policies() {
             if let Some(calendar) = policy.target().calendar() {
@@ -532,12 +577,33 @@ impl DeskConfig {
                 unknown_calendar(&self.lifecycle.months_calendar, &self.calendars),
             ));
         }
-        let callback = CallbackConfig::new(self.calendars.clone(), self.callback.clone())
-            .map_err(|e| issues.push(ConfigIssue::new("policies.callback", e.to_string())))
-            .ok();
-        let cases = CaseConfig::new(self.calendars.clone(), self.cases.clone())
-            .map_err(|e| issues.push(ConfigIssue::new("policies.cases", e.to_string())))
-            .ok();
+        // The machines' own constructors check again; what they find that is not reported above (with its exact
+        // path) is reported under the policy's path.
+        let reported = |issues: &[ConfigIssue], prefix: &str| issues.iter().any(|x| x.path.starts_with(prefix));
+        let callback = match CallbackConfig::new(self.calendars.clone(), self.callback.clone()) {
+            Ok(callback) => Some(callback),
+            Err(e) => {
+                let path = match &e {
+                    CallbackPolicyError::NotPositive { field } | CallbackPolicyError::UnknownCalendar { field, .. } => {
+                        format!("policies.callback.{field}")
+                    }
+                    _ => "policies.callback".to_owned(),
+                };
+                if !reported(&issues, &path) {
+                    issues.push(ConfigIssue::new(path, e.to_string()));
+                }
+                None
+            }
+        };
+        let cases = match CaseConfig::new(self.calendars.clone(), self.cases.clone()) {
+            Ok(cases) => Some(cases),
+            Err(e) => {
+                if !reported(&issues, "policies.cases") {
+                    issues.push(ConfigIssue::new("policies.cases", e.to_string()));
+                }
+                None
+            }
+        };
         let mut team = Team::new(self.calendars.clone()).with_availability(self.availability);
         for (i, person) in self.people.iter().enumerate().filter(|(_, p)| p.is_specialist()) {
             if let Err(e) = team.add(person.specialist()) {
@@ -561,15 +627,39 @@ impl DeskConfig {
     }
 
     /// Every SLA policy of the configuration, with its key path.
-    fn sla_policies(&self) -> Vec<(String, &SlaPolicy)> {
+    fn sla_policies<'a>(&'a self) -> Vec<(String, &'a SlaPolicy)> {
         let mut all = vec![
             ("policies.lifecycle.file_within".to_owned(), &self.lifecycle.file_within),
             ("policies.lifecycle.briefing_within".to_owned(), &self.lifecycle.briefing_within),
             ("policies.callback.record_regular".to_owned(), &self.callback.record_regular),
             ("policies.callback.record_lapsed".to_owned(), &self.callback.record_lapsed),
         ];
-        for (i, policy) in self.cases.policies().enumerate() {
-            all.push((format!("policies.cases[{i}] (`{}`)", policy.name()), policy));
+        // The key paths of the configuration file: `policies.cases.default.handle`, `policies.cases.class[1].respond`.
+        let class_policies = |prefix: String, slots: [(&'static str, Option<&'a SlaPolicy>); 5]| {
+            slots.into_iter().filter_map(move |(field, p)| p.map(|p| (format!("{prefix}.{field}"), p)))
+        };
+        let default = &self.cases.default;
+        all.extend(class_policies(
+            "policies.cases.default".to_owned(),
+            [
+                ("respond", default.respond.as_ref()),
+                ("handle", Some(&default.handle)),
+                ("forward", Some(&default.forward)),
+                ("first_contact", Some(&default.first_contact)),
+                ("solution_plan", Some(&default.solution_plan)),
+            ],
+        ));
+        for (i, rule) in self.cases.classes.iter().enumerate() {
+            all.extend(class_policies(
+                format!("policies.cases.class[{i}]"),
+                [
+                    ("respond", rule.respond.as_ref()),
+                    ("handle", rule.handle.as_ref()),
+                    ("forward", rule.forward.as_ref()),
+                    ("first_contact", rule.first_contact.as_ref()),
+                    ("solution_plan", rule.solution_plan.as_ref()),
+                ],
+            ));
         }
         for (name, chain) in [("c6", &self.c6), ("c7", &self.c7)] {
             for (s, step) in chain.steps.iter().enumerate() {
@@ -579,6 +669,16 @@ impl DeskConfig {
             }
         }
         all
+    }
+}
+
+/// The key path of the lifecycle policy's field at fault.
+fn lifecycle_path(e: &LifecyclePolicyError) -> String {
+    match e {
+        LifecyclePolicyError::NotPositive { field }
+        | LifecyclePolicyError::Zero { field }
+        | LifecyclePolicyError::Sla { field, .. } => format!("policies.lifecycle.{field}"),
+        LifecyclePolicyError::Document { index, .. } => format!("policies.lifecycle.documents[{index}]"),
     }
 }
 
@@ -658,8 +758,8 @@ impl Compiled {
     }
 }
 
-/// Serde for an optional human-readable duration (`"1d"`, `"PT4H"`).
-mod opt_human {
+/// Serde for an optional human-readable duration (`"1d"`, `"PT4H"`); the configuration file reads it too.
+pub(super) mod opt_human {
     use chrono::TimeDelta;
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -667,11 +767,13 @@ mod opt_human {
     #[serde(transparent)]
     struct Human(#[serde(with = "crate::duration::human")] TimeDelta);
 
-    pub(super) fn serialize<S: Serializer>(d: &Option<TimeDelta>, serializer: S) -> Result<S::Ok, S::Error> {
+    pub(in crate::desk) fn serialize<S: Serializer>(d: &Option<TimeDelta>, serializer: S) -> Result<S::Ok, S::Error> {
         d.map(Human).serialize(serializer)
     }
 
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<TimeDelta>, D::Error> {
+    pub(in crate::desk) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<TimeDelta>, D::Error> {
         Ok(Option::<Human>::deserialize(deserializer)?.map(|h| h.0))
     }
 }

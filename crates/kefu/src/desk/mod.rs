@@ -19,6 +19,8 @@ mod campaign;
 mod command;
 mod config;
 mod error;
+#[cfg(any(feature = "toml", feature = "json"))]
+mod file;
 pub mod ids;
 mod notice;
 mod picture;
@@ -36,6 +38,12 @@ pub use config::{
     Selector,
 };
 pub use error::{DeskError, RefusalKind};
+#[cfg(feature = "json")]
+pub use file::load_json;
+#[cfg(feature = "toml")]
+pub use file::load_toml;
+#[cfg(any(feature = "toml", feature = "json"))]
+pub use file::{ConfigError, ConfigErrors, MAX_CONFIG_BYTES, ReadFile};
 pub use notice::{
     Addressee, Notice, NoticeCommand, NoticeCommandKind, NoticeError, NoticeEvent, NoticeKind, NoticeState, SentNotice,
     Topic,
