@@ -88,7 +88,7 @@ fn flush_each_line_gives_the_same_answers() {
 #[test]
 fn a_bad_calendar_stops_eval_before_reading_input() {
     kefu()
-        .args(["calendar", "eval", "--calendar", "crates/kefu-cli/tests/fixtures/bad-interval.toml"])
+        .args(["calendar", "eval", "--calendar", "tests/fixtures/bad-interval.toml"])
         .write_stdin("{\"op\":\"is_open\",\"at\":\"2026-10-17T02:00:00Z\"}\n")
         .assert()
         .code(2)
