@@ -4,7 +4,8 @@
 //! The rules come from a customer-service centre's own procedures — file a new customer within 3 days (rule C5),
 //! handle a problem within 1 business hour or escalate (B6), make first contact within 24 hours (B5), never call
 //! during the customer's rest time (B9) — and are numbered; the code and the tests cite those numbers. The guide
-//! states every rule in its own words on its [rules page](https://github.com/kefu-rs/kefu/blob/main/docs/src/rules.md).
+//! states every rule in its own words on its
+//! [rules page](https://github.com/kefu-rs/kefu/blob/main/docs/src/rules.md).
 //!
 //! This crate is the pure core: no I/O, no async, no clock. Every function that needs time takes it as an argument,
 //! so that tests, simulations and replays drive time explicitly and get the same answer every time.
