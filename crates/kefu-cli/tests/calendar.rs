@@ -190,7 +190,7 @@ fn local_times_are_read_on_the_calendars_clock() {
     let between = answer(&["between", "-c", SAMPLE, "--from", "2026-09-30 17:30", "--to", "2026-10-08 09:30"]);
     assert_eq!(between, "3600");
     // New York in winter is UTC-5: 08:30 local is before the 09:00 opening.
-    let ny = "examples/calendars/new-york.toml";
+    let ny = "tests/fixtures/new-york.toml";
     assert_eq!(answer(&["next-open", "-c", ny, "--at", "2026-03-06 08:30"]), "2026-03-06T09:00:00-05:00");
 }
 
@@ -373,12 +373,12 @@ fn prc_2026_other_make_up_days() {
 
 #[test]
 fn dst_zones_print_the_offset_of_the_day() {
-    let ny = "examples/calendars/new-york.toml";
+    let ny = "tests/fixtures/new-york.toml";
     // Friday 6 March 2026, 13:30 UTC is 08:30 EST; Saturday noon UTC leads to Monday 9 March, now EDT.
     assert_eq!(answer(&["next-open", "-c", ny, "--at", "2026-03-06T13:30:00Z"]), "2026-03-06T09:00:00-05:00");
     assert_eq!(answer(&["next-open", "-c", ny, "--at", "2026-03-07T12:00:00Z"]), "2026-03-09T09:00:00-04:00");
     assert_eq!(answer(&["is-open", "-c", ny, "--at", "2026-03-09T13:30:00Z"]), "true");
-    let ams = "examples/calendars/amsterdam.toml";
+    let ams = "tests/fixtures/amsterdam.toml";
     // Friday 23 October 16:00: 1 h on Friday, 4 h on Saturday (10:00-14:00), 1 h on Monday 26 after the clocks
     // went back.
     assert_eq!(add(ams, "2026-10-23T16:00:00+02:00", "6h"), "2026-10-26T09:30:00+01:00");
@@ -388,7 +388,7 @@ fn dst_zones_print_the_offset_of_the_day() {
 #[test]
 fn json_calendars_are_read_by_extension() {
     kefu()
-        .args(["calendar", "is-open", "-c", "crates/kefu-cli/tests/fixtures/unknown-zone.json"])
+        .args(["calendar", "is-open", "-c", "tests/fixtures/unknown-zone.json"])
         .args(["--at", "2026-10-12T10:00:00Z"])
         .assert()
         .code(2)
@@ -398,14 +398,12 @@ fn json_calendars_are_read_by_extension() {
 #[test]
 fn a_malformed_calendar_names_the_file_the_field_and_the_line() {
     kefu()
-        .args(["calendar", "is-open", "-c", "crates/kefu-cli/tests/fixtures/bad-interval.toml"])
+        .args(["calendar", "is-open", "-c", "tests/fixtures/bad-interval.toml"])
         .args(["--at", "2026-10-12T10:00:00Z"])
         .assert()
         .code(2)
         .stdout("")
-        .stderr(predicate::str::starts_with(
-            "error: crates/kefu-cli/tests/fixtures/bad-interval.toml: in `week.mon[1]`",
-        ))
+        .stderr(predicate::str::starts_with("error: tests/fixtures/bad-interval.toml: in `week.mon[1]`"))
         .stderr(predicate::str::contains("line 4, column 7"))
         .stderr(predicate::str::contains("invalid opening interval `18:00-13:30`"));
 }
@@ -413,7 +411,7 @@ fn a_malformed_calendar_names_the_file_the_field_and_the_line() {
 #[test]
 fn an_invalid_calendar_names_the_file_and_the_field() {
     kefu()
-        .args(["calendar", "next-open", "-c", "crates/kefu-cli/tests/fixtures/overlapping.toml"])
+        .args(["calendar", "next-open", "-c", "tests/fixtures/overlapping.toml"])
         .args(["--at", "2026-10-12T10:00:00Z"])
         .assert()
         .code(2)

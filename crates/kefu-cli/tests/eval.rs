@@ -88,7 +88,7 @@ fn flush_each_line_gives_the_same_answers() {
 #[test]
 fn a_bad_calendar_stops_eval_before_reading_input() {
     kefu()
-        .args(["calendar", "eval", "--calendar", "crates/kefu-cli/tests/fixtures/bad-interval.toml"])
+        .args(["calendar", "eval", "--calendar", "tests/fixtures/bad-interval.toml"])
         .write_stdin("{\"op\":\"is_open\",\"at\":\"2026-10-17T02:00:00Z\"}\n")
         .assert()
         .code(2)
@@ -132,7 +132,7 @@ fn a_huge_line_is_one_short_error_and_the_batch_goes_on() {
 #[test]
 fn local_times_in_a_batch_are_on_the_calendars_clock() {
     let out = eval(
-        "examples/calendars/new-york.toml",
+        "tests/fixtures/new-york.toml",
         concat!(
             r#"{"op":"next_open","at":"2026-03-06 08:30"}"#,
             "\n",

@@ -7,11 +7,9 @@
 //! `KEFU_FUZZ_CASES=N` raises them (docs/src/testing.md).
 
 mod common;
-#[path = "../../kefu/tests/fuzz_mutate/mod.rs"]
-mod fuzz_mutate;
 
 use common::{SAMPLE, kefu, scratch_file};
-use fuzz_mutate::{Mutant, arbitrary_bytes, config, mutated};
+use kefu::testing::fuzz::{Mutant, arbitrary_bytes, config, mutated};
 use proptest::prelude::*;
 
 /// One valid request of each operation, and a few near misses.
@@ -89,8 +87,8 @@ proptest! {
     /// Mutated calendar files through `is-open`.
     #[test]
     fn calendar_files(file in mutated(vec![
-        include_bytes!("../../../examples/calendars/shanghai-2026-sample.toml").to_vec(),
-        include_bytes!("../../../examples/calendars/new-york.toml").to_vec(),
+        include_bytes!("fixtures/shanghai-2026-sample.toml").to_vec(),
+        include_bytes!("fixtures/new-york.toml").to_vec(),
     ], 6)) {
         let path = scratch_file("fuzz-calendar.toml", &file.bytes);
         let output = kefu()

@@ -9,8 +9,9 @@ fn kefu() -> Command {
     assert_cmd::cargo::cargo_bin_cmd!("kefu")
 }
 
-fn workspace(path: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(path)
+/// A file of this crate (its test fixtures are checked copies of the repository's examples).
+fn in_crate(path: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
 }
 
 #[test]
@@ -54,7 +55,7 @@ fn the_starter_calendar_is_the_official_prc_2026_calendar() -> Result<(), Box<dy
     let tmp = tempfile::tempdir()?;
     kefu().arg("init").arg(tmp.path()).assert().success();
     let written = std::fs::read_to_string(tmp.path().join("calendars/prc-2026.toml"))?;
-    assert_eq!(written, std::fs::read_to_string(workspace("examples/calendars/prc-2026.toml"))?);
+    assert_eq!(written, std::fs::read_to_string(in_crate("tests/fixtures/prc-2026.toml"))?);
     Ok(())
 }
 

@@ -3,8 +3,9 @@
 //!
 //! The rules come from a customer-service centre's own procedures — file a new customer within 3 days (rule C5),
 //! handle a problem within 1 business hour or escalate (B6), make first contact within 24 hours (B5), never call
-//! during the customer's rest time (B9) — and are numbered in the project's `domain.md`; the code and the tests cite
-//! those numbers.
+//! during the customer's rest time (B9) — and are numbered; the code and the tests cite those numbers. The guide
+//! states every rule in its own words on its
+//! [rules page](https://github.com/kefu-rs/kefu/blob/main/docs/src/rules.md).
 //!
 //! This crate is the pure core: no I/O, no async, no clock. Every function that needs time takes it as an argument,
 //! so that tests, simulations and replays drive time explicitly and get the same answer every time.
@@ -173,24 +174,3 @@ pub mod store;
 pub mod testing;
 
 pub use load::LoadError;
-
-// The README's and the guide's Rust examples are compiled and run with the doctests, so they cannot drift from the API.
-#[cfg(doctest)]
-mod guide {
-    #[doc = include_str!("../../../README.md")]
-    mod readme {}
-    #[doc = include_str!("../../../docs/src/concepts/deciders.md")]
-    mod deciders {}
-    #[doc = include_str!("../../../docs/src/calendars.md")]
-    mod calendars {}
-    #[doc = include_str!("../../../docs/src/sla.md")]
-    mod sla {}
-    #[doc = include_str!("../../../docs/src/testing.md")]
-    mod testing {}
-    #[doc = include_str!("../../../docs/src/assignment.md")]
-    mod assignment {}
-    #[doc = include_str!("../../../docs/src/approvals.md")]
-    mod approvals {}
-    #[doc = include_str!("../../../docs/src/desk.md")]
-    mod desk {}
-}

@@ -271,15 +271,3 @@ fn random_approval_histories_obey_the_machine_laws() {
         panic!("{failure}");
     }
 }
-
-#[test]
-fn the_guide_s_chain_file_loads_and_is_c7_with_a_step_sla() -> Result {
-    let page = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/src/approvals.md"))?;
-    let block = page.split("```toml\n").nth(1).and_then(|b| b.split("```").next()).ok_or("no TOML block")?;
-    let chain: ApprovalChain = toml::from_str(block)?;
-    let mut plain = chain.clone();
-    plain.steps.iter_mut().for_each(|s| s.sla = None);
-    assert_eq!(plain, ApprovalChain::c7_credit_change());
-    assert!(chain.steps[0].sla.is_some());
-    Ok(())
-}

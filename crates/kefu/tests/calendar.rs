@@ -7,7 +7,7 @@ use kefu::calendar::{Calendar, CalendarError, DefinitionError, LoadError};
 type Result = std::result::Result<(), Box<dyn std::error::Error>>;
 /// The sample Shanghai service-desk calendar the project ships (the example: National Day closed, a
 /// make-up Saturday).
-const DESK: &str = include_str!("../../../examples/calendars/shanghai-2026-sample.toml");
+const DESK: &str = include_str!("fixtures/shanghai-2026-sample.toml");
 
 fn at(tz: Tz, y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
     tz.with_ymd_and_hms(y, mo, d, h, mi, 0).single().expect("unambiguous test instant").to_utc()

@@ -479,15 +479,6 @@ fn the_table_is_well_formed_and_states_survive_serde() -> Result {
 }
 
 #[test]
-fn the_documented_policy_is_the_default_with_quiet_hours() -> Result {
-    let page = include_str!("../../../docs/src/callbacks.md");
-    let block = page.split("```toml\n").nth(1).and_then(|rest| rest.split("```").next()).ok_or("a toml block")?;
-    let policy: CallbackPolicy = toml::from_str(block)?;
-    assert_eq!(policy, CallbackPolicy { quiet_hours: Some("contact-hours".into()), ..CallbackPolicy::default() });
-    Ok(())
-}
-
-#[test]
 fn rule_b9_a_script_run_the_customer_reschedules_is_moved_out_of_quiet_hours() -> Result {
     let config = config();
     let s1 = ValidScript::from_toml_str(S1_TOML)?;

@@ -14,8 +14,9 @@ use kefu::sla::{ClockEvent, ClockKind, ClockStatus, SlaPolicy, Target};
 
 type Result = std::result::Result<(), Box<dyn std::error::Error>>;
 
-/// `examples/calendars/shanghai-2026-sample.toml`, inlined.
-const SHANGHAI: &str = include_str!("../../../examples/calendars/shanghai-2026-sample.toml");
+/// `examples/calendars/shanghai-2026-sample.toml`, inlined from the copy in `tests/fixtures/` (kept identical by a test
+/// of the guide crate, so that the packaged crate tests on its own).
+const SHANGHAI: &str = include_str!("fixtures/shanghai-2026-sample.toml");
 
 fn sh(d: u32, h: u32, m: u32) -> DateTime<Utc> {
     Shanghai.with_ymd_and_hms(2026, 11, d, h, m, 0).single().expect("unambiguous").to_utc()

@@ -15,7 +15,7 @@ use kefu::store::{MemoryStore, Store};
 
 type Result = std::result::Result<(), Box<dyn std::error::Error>>;
 
-const SHANGHAI: &str = include_str!("../../../examples/calendars/shanghai-2026-sample.toml");
+const SHANGHAI: &str = include_str!("fixtures/shanghai-2026-sample.toml");
 
 /// An instant on the Shanghai wall clock, 2026.
 fn sh(month: u32, day: u32, hour: u32, min: u32) -> DateTime<Utc> {

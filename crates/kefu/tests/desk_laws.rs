@@ -26,7 +26,7 @@ use kefu::sla::ClockEvent;
 use kefu::store::{MemoryStore, Position, RecordedEvent, Store, Versioned, decode_event, load};
 use proptest::prelude::*;
 
-const SHANGHAI: &str = include_str!("../../../examples/calendars/shanghai-2026-sample.toml");
+const SHANGHAI: &str = include_str!("fixtures/shanghai-2026-sample.toml");
 
 fn setup() -> Compiled {
     let mut config = DeskConfig::new("鸿枫化工", Shanghai).expect("the shipped scripts load");

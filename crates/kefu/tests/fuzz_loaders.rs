@@ -4,11 +4,9 @@
 //!
 //! Bounded so that `cargo test` runs it on every change (about 20-30 s for all fuzz suites in a debug build);
 //! `KEFU_FUZZ_CASES=N` raises the number of cases of each target for a longer run (docs/src/testing.md).
-
-mod fuzz_mutate;
+#![cfg(feature = "testing")]
 
 use chrono::{DateTime, TimeDelta, Utc};
-use fuzz_mutate::{Mutant, arbitrary_bytes, config, mutated};
 use kefu::approval::ApprovalChain;
 use kefu::calendar::Calendar;
 use kefu::callback::CallbackPolicy;
@@ -17,15 +15,16 @@ use kefu::duration;
 use kefu::lifecycle::LifecyclePolicy;
 use kefu::script::{S1_TOML, S2_TOML, Script, ValidScript};
 use kefu::sla::SlaPolicy;
+use kefu::testing::fuzz::{Mutant, arbitrary_bytes, config, mutated};
 use proptest::prelude::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 const CALENDARS: &[&str] = &[
-    include_str!("../../../examples/calendars/shanghai-2026-sample.toml"),
-    include_str!("../../../examples/calendars/prc-2026.toml"),
-    include_str!("../../../examples/calendars/new-york.toml"),
-    include_str!("../../../examples/calendars/amsterdam.toml"),
+    include_str!("fixtures/shanghai-2026-sample.toml"),
+    include_str!("fixtures/prc-2026.toml"),
+    include_str!("fixtures/new-york.toml"),
+    include_str!("fixtures/amsterdam.toml"),
 ];
 
 const CASE_POLICIES: &str = include_str!("../policies/cases.toml");

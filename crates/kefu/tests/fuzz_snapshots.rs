@@ -5,13 +5,11 @@
 //!
 //! Bounded so that `cargo test` runs it on every change; `KEFU_FUZZ_CASES=N` raises the number of cases of each
 //! target (docs/src/testing.md).
-
-mod fuzz_mutate;
+#![cfg(feature = "testing")]
 
 use std::fmt::Debug;
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
-use fuzz_mutate::{Mutant, arbitrary_bytes, config, mutated};
 use kefu::approval::{Approval, ApprovalChain, ApprovalCommand};
 use kefu::calendar::{Calendar, CalendarSet};
 use kefu::callback::{Callback, CallbackCommand, CallbackConfig, CallbackPolicy, Due};
@@ -22,9 +20,10 @@ use kefu::machine::{Context, Instance, Machine, Principal};
 use kefu::script::{RunCommand, S1_TOML, ScriptRun, ValidScript};
 use kefu::sla::{Clock, ClockCommand, SlaPolicy};
 use kefu::store::{Position, RecordedEvent, Versioned, decode_event};
+use kefu::testing::fuzz::{Mutant, arbitrary_bytes, config, mutated};
 use proptest::prelude::*;
 
-const DESK: &str = include_str!("../../../examples/calendars/shanghai-2026-sample.toml");
+const DESK: &str = include_str!("fixtures/shanghai-2026-sample.toml");
 
 fn at(month: u32, day: u32, hour: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, month, day, hour, 0, 0).single().expect("a valid instant")

@@ -9,7 +9,7 @@ use kefu::sla::{Clock, ClockCommand, ClockError, ClockEvent, ClockKind, ClockSta
 type Result = std::result::Result<(), Box<dyn std::error::Error>>;
 /// The sample Shanghai service-desk calendar the project ships (the example: National Day closed, a
 /// make-up Saturday).
-const DESK: &str = include_str!("../../../examples/calendars/shanghai-2026-sample.toml");
+const DESK: &str = include_str!("fixtures/shanghai-2026-sample.toml");
 
 fn calendars() -> CalendarSet {
     [("service-desk", Calendar::from_toml_str(DESK).expect("valid calendar"))].into_iter().collect()
@@ -214,7 +214,7 @@ fn policy_files_are_checked_field_by_field() {
     assert!(e.contains("escalate[0].after"), "{e}");
 }
 
-/// The pictures themselves are generated into docs/src/pictures and checked by tests/pictures.rs.
+/// The pictures themselves are generated into docs/src/pictures and checked by docs/tests/pictures.rs.
 #[test]
 fn every_clock_state_is_reachable_and_can_end() {
     let graph = TransitionGraph::of::<Clock>();

@@ -1,19 +1,21 @@
-//! Helpers shared by the integration tests: the `kefu` binary, run from the workspace root.
+//! Helpers shared by the integration tests: the `kefu` binary, run from the crate's directory so that the tests use
+//! only files the packaged crate ships (`tests/fixtures/`).
 
 use std::path::Path;
 
 use assert_cmd::Command;
 
 /// The sample calendar of the issue (Shanghai, National Day 1-7 October 2026, make-up Saturday 10 October).
-pub const SAMPLE: &str = "examples/calendars/shanghai-2026-sample.toml";
-/// The PRC calendar of 2026.
+/// A copy of `examples/calendars/shanghai-2026-sample.toml` (kept identical by a test of the guide crate).
+pub const SAMPLE: &str = "tests/fixtures/shanghai-2026-sample.toml";
+/// The PRC calendar of 2026, a copy of `examples/calendars/prc-2026.toml`.
 #[allow(dead_code)]
-pub const PRC: &str = "examples/calendars/prc-2026.toml";
+pub const PRC: &str = "tests/fixtures/prc-2026.toml";
 
-/// `kefu` with the workspace root as working directory, so that paths read as in the README.
+/// `kefu` with the crate's directory as working directory.
 pub fn kefu() -> Command {
     let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("kefu");
-    cmd.current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."));
+    cmd.current_dir(Path::new(env!("CARGO_MANIFEST_DIR")));
     cmd
 }
 
@@ -21,10 +23,10 @@ pub fn kefu() -> Command {
 #[allow(dead_code)]
 pub const KEFU: &str = env!("CARGO_BIN_EXE_kefu");
 
-/// The workspace root, where the tests run `kefu`.
+/// The crate's directory, where the tests run `kefu` (fixture paths are relative to it).
 #[allow(dead_code)]
 pub fn workspace() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
 }
 
 /// A file in the tests' scratch directory (cargo's `CARGO_TARGET_TMPDIR`), named after `name` and this process,

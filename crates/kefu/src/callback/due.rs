@@ -52,7 +52,7 @@ pub enum Reason {
 }
 
 impl Reason {
-    /// The rule the reason comes from, as `domain.md` numbers it.
+    /// The rule the reason comes from, by its number (`B3`, `F2`, …).
     ///
     /// ```
     /// use kefu::callback::Reason;

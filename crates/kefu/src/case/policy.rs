@@ -141,7 +141,7 @@ impl ClassRule {
 ///
 /// [`for_class`](Self::for_class) applies every matching rule in order (a later rule wins a field both set). The
 /// defaults ([`CasePolicies::default`], shipped as `crates/kefu/policies/cases.toml`) read the rules' durations as
-/// `domain.md` does — wall-clock unless a calendar is named:
+/// the rules do — wall-clock unless a calendar is named:
 ///
 /// | obligation | default | rule |
 /// | --- | --- | --- |

@@ -103,11 +103,6 @@ mod machine;
 mod obligation;
 mod policy;
 
-// The guide's page is compiled and run with the doctests, so its example cannot drift from the API.
-#[cfg(doctest)]
-#[doc = include_str!("../../../../docs/src/lifecycle.md")]
-mod guide {}
-
 pub use machine::{
     ExceptionRecord, Lifecycle, LifecycleCommand, LifecycleCommandKind, LifecycleError, LifecycleEvent, LifecycleKind,
     LifecycleState,

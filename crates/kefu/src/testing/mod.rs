@@ -28,6 +28,7 @@
 //! ```
 
 pub mod calendar;
+pub mod fuzz;
 pub mod lifecycle;
 pub mod machine;
 pub mod sla;

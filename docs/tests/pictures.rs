@@ -4,7 +4,7 @@
 //! After changing a machine's table, rewrite the pictures with
 //!
 //! ```sh
-//! KEFU_UPDATE_PICTURES=1 cargo test -p kefu --test pictures
+//! KEFU_UPDATE_PICTURES=1 cargo test -p kefu-guide --test pictures
 //! ```
 //!
 //! and commit the changed files. In `pictures.md`, a line `<!-- generated: pictures/NAME.EXT -->` marks the fenced
@@ -25,11 +25,11 @@ use kefu::sla::Clock;
 const UPDATE: &str = "KEFU_UPDATE_PICTURES";
 
 fn pictures_dir() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/src/pictures"))
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src/pictures"))
 }
 
 fn pictures_page() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/src/pictures.md"))
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src/pictures.md"))
 }
 
 /// A machine's pictures as `(file name, text)`, after checking that its graph is well formed.
@@ -140,7 +140,7 @@ fn the_guide_pictures_match_the_transition_tables() {
 
     assert!(
         stale.is_empty(),
-        "stale pictures: {}; regenerate with `{UPDATE}=1 cargo test -p kefu --test pictures`",
+        "stale pictures: {}; regenerate with `{UPDATE}=1 cargo test -p kefu-guide --test pictures`",
         stale.join(", ")
     );
 }

@@ -1,4 +1,5 @@
-//! Byte-level mutation of real inputs, for the fuzz suites (`tests/fuzz_*.rs` here and in kefu-cli).
+//! Byte-level mutation of real inputs: fuzz your own loaders the way kefu fuzzes its own (`tests/fuzz_*.rs` in
+//! kefu and kefu-cli).
 //!
 //! A case is a seed (a shipped calendar, script, policy or stored state) with a few mutations applied: bits
 //! flipped, bytes set, tokens from a dictionary of troublemakers inserted (multi-byte characters, huge numbers,
@@ -7,8 +8,7 @@
 //! shrinks a failing case to the fewest mutations and prints the text.
 //!
 //! Case counts: each target has a default chosen to keep the fuzz suites to about 20-30 s in a debug build;
-//! `KEFU_FUZZ_CASES=N` runs N cases per target instead (see docs/src/testing.md for the release-time run).
-#![allow(dead_code)]
+//! `KEFU_FUZZ_CASES=N` runs N cases per target instead (the guide's testing page gives the release-time run).
 
 use std::fmt;
 

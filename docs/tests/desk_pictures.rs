@@ -1,6 +1,6 @@
 //! The desk guide's pictures are generated: the reactions table and the desk's own machines, as Mermaid and DOT.
 //! This test fails when `docs/src/pictures/*` or the marked blocks of `docs/src/desk.md` differ from the code;
-//! regenerate with `KEFU_UPDATE_PICTURES=1 cargo test -p kefu --test desk_pictures`.
+//! regenerate with `KEFU_UPDATE_PICTURES=1 cargo test -p kefu-guide --test desk_pictures`.
 
 use std::fs;
 use std::path::PathBuf;
@@ -11,7 +11,7 @@ use kefu::machine::{Machine, TransitionGraph};
 const UPDATE: &str = "KEFU_UPDATE_PICTURES";
 
 fn docs() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/src"))
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))
 }
 
 fn machine<M: Machine>() -> [(String, String); 2] {
@@ -81,7 +81,7 @@ fn the_desk_pictures_match_the_reactions_table_and_the_machines() {
     }
     assert!(
         stale.is_empty(),
-        "stale: {}; regenerate with `{UPDATE}=1 cargo test -p kefu --test desk_pictures`",
+        "stale: {}; regenerate with `{UPDATE}=1 cargo test -p kefu-guide --test desk_pictures`",
         stale.join(", ")
     );
 }
