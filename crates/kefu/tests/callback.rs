@@ -12,7 +12,7 @@ use kefu::callback::{
     CallbackPolicy, CallbackPolicyError, Due, Occasion, Period, Problem, Reason, Status, coverage,
 };
 use kefu::case::{Origin, Standing};
-use kefu::lifecycle::{Channel, FollowUp, Obligation};
+use kefu::lifecycle::{ContactChannel, FollowUp, Obligation};
 use kefu::machine::{Context, Instance, Principal, Rejection, TransitionGraph, replay};
 use kefu::script::{Answer, Outcome, RunCommand, S1_TOML, ScriptRun, ValidScript};
 use kefu::sla::{ClockEvent, ClockKind, ClockStatus, SlaPolicy};
@@ -103,7 +103,7 @@ impl<'a> Run<'a> {
     }
 
     fn reach(&mut self, at: DateTime<Utc>) {
-        self.ok(CallbackCommand::Attempt { channel: Channel::Phone, reached: true }, at);
+        self.ok(CallbackCommand::Attempt { channel: ContactChannel::Phone, reached: true }, at);
     }
 
     fn replays(&self) {
@@ -111,7 +111,7 @@ impl<'a> Run<'a> {
     }
 }
 
-fn attempt(channel: Channel, reached: bool) -> CallbackCommand {
+fn attempt(channel: ContactChannel, reached: bool) -> CallbackCommand {
     CallbackCommand::Attempt { channel, reached }
 }
 
@@ -123,16 +123,23 @@ fn finish(notes: &str) -> CallbackCommand {
 fn rule_b1_every_channel_counts_and_an_unreached_attempt_keeps_the_callback_assigned() {
     let config = config();
     let mut run = Run::assigned(&config, Due::after_sale("0042", "SO-1", sh(20, 9, 0)), sh(20, 9, 0));
-    for (i, channel) in [Channel::Phone, Channel::Visit, Channel::ServiceVisit].into_iter().enumerate() {
+    for (i, channel) in
+        [ContactChannel::Phone, ContactChannel::Visit, ContactChannel::ServiceVisit].into_iter().enumerate()
+    {
         run.ok(attempt(channel, false), sh(20, 10, i as u32));
         assert_eq!(run.instance.kind(), CallbackKind::Assigned, "not reached on {channel:?}");
     }
-    run.ok(attempt(Channel::Sms, true), sh(20, 10, 30));
+    run.ok(attempt(ContactChannel::Sms, true), sh(20, 10, 30));
     assert_eq!(run.instance.kind(), CallbackKind::Attempted);
     let channels: Vec<_> = run.instance.state().attempts().iter().map(|a| (a.channel, a.reached)).collect();
     assert_eq!(
         channels,
-        [(Channel::Phone, false), (Channel::Visit, false), (Channel::ServiceVisit, false), (Channel::Sms, true)]
+        [
+            (ContactChannel::Phone, false),
+            (ContactChannel::Visit, false),
+            (ContactChannel::ServiceVisit, false),
+            (ContactChannel::Sms, true)
+        ]
     );
     run.replays();
 }
@@ -142,7 +149,8 @@ fn rule_b1_a_callback_is_attempted_only_once_distributed() {
     let config = config();
     let mut run = Run::new(&config);
     run.ok(CallbackCommand::Open(Due::after_sale("0042", "SO-1", sh(20, 9, 0))), sh(20, 9, 0));
-    let err = run.instance.execute(&attempt(Channel::Phone, true), &Context::new(sh(20, 10, 0), &run.who, &config));
+    let err =
+        run.instance.execute(&attempt(ContactChannel::Phone, true), &Context::new(sh(20, 10, 0), &run.who, &config));
     assert!(matches!(err, Err(Rejection::NotAllowed { state: "due", command: "attempt", .. })));
 }
 
@@ -176,7 +184,7 @@ fn rule_b2_only_the_assigned_specialist_calls_finishes_and_files() {
     let mut run = Run::assigned(&config, Due::after_sale("0042", "SO-7781", sh(20, 9, 0)), sh(20, 9, 0));
     // Another specialist cannot take over the call without a reassignment.
     run.who = Principal::new("li.wei");
-    let err = run.exec(attempt(Channel::Phone, true), sh(20, 10, 0)).unwrap_err();
+    let err = run.exec(attempt(ContactChannel::Phone, true), sh(20, 10, 0)).unwrap_err();
     assert!(err.contains("assigned to `wang.fang`; `li.wei` may not act on it"), "{err}");
     // The assigned specialist can; the ERP importing a result acts as the system principal.
     run.who = Principal::new("wang.fang");
@@ -351,11 +359,12 @@ fn rule_b9_a_reschedule_moves_out_of_quiet_hours() {
         if requested == Some(sh(20, 12, 30)) && to == sh(20, 13, 30)));
     assert_eq!(run.instance.kind(), CallbackKind::Rescheduled);
     // An attempt at 12:45 would disturb the customer at rest: refused, with the next allowed instant.
-    let err = run.instance.execute(&attempt(Channel::Phone, true), &Context::new(sh(20, 12, 45), &run.who, &config));
+    let err =
+        run.instance.execute(&attempt(ContactChannel::Phone, true), &Context::new(sh(20, 12, 45), &run.who, &config));
     assert!(matches!(err, Err(Rejection::Refused { reason: CallbackError::QuietHours { next_open, .. }, .. })
         if next_open == sh(20, 13, 30)));
     // Not reached at 13:30; reached at 19:55; "call me at nine tonight": after 20:00, so tomorrow at 09:00.
-    run.ok(attempt(Channel::Phone, false), sh(20, 13, 30));
+    run.ok(attempt(ContactChannel::Phone, false), sh(20, 13, 30));
     assert_eq!(run.instance.kind(), CallbackKind::Rescheduled);
     run.reach(sh(20, 19, 55));
     run.ok(CallbackCommand::Reschedule { to: Some(sh(20, 21, 0)) }, sh(20, 19, 56));
@@ -374,8 +383,8 @@ fn rule_b9_the_customers_own_contact_calendar_wins() {
     let due = Due::after_sale("0077", "SO-9", sh(20, 9, 0)).with_contact_calendar("afternoons-0077");
     let mut run = Run::assigned(&config, due, sh(20, 9, 0));
     assert_eq!(run.instance.state().scheduled(), Some(sh(20, 14, 0)));
-    assert!(run.exec(attempt(Channel::Visit, true), sh(20, 10, 0)).unwrap_err().contains("B9"));
-    run.ok(attempt(Channel::Visit, true), sh(20, 14, 0));
+    assert!(run.exec(attempt(ContactChannel::Visit, true), sh(20, 10, 0)).unwrap_err().contains("B9"));
+    run.ok(attempt(ContactChannel::Visit, true), sh(20, 14, 0));
     // Friday 17:00 is closing time: a call asked for at 18:00 goes to Monday 14:00.
     run.ok(CallbackCommand::Reschedule { to: Some(sh(20, 18, 0)) }, sh(20, 14, 5));
     assert_eq!(run.instance.state().scheduled(), Some(sh(23, 14, 0)));

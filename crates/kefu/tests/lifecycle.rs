@@ -6,7 +6,7 @@ use chrono_tz::Asia::Shanghai;
 use kefu::approval::{Approval, ApprovalChain, ApprovalCommand};
 use kefu::calendar::{Calendar, CalendarSet};
 use kefu::lifecycle::{
-    C5_DOCUMENTS, Channel, FollowUp, Lifecycle, LifecycleCommand as C, LifecycleConfig, LifecycleError,
+    C5_DOCUMENTS, ContactChannel, FollowUp, Lifecycle, LifecycleCommand as C, LifecycleConfig, LifecycleError,
     LifecycleEvent as E, LifecycleKind, LifecyclePolicy, Obligation, Owner, Withdrawal,
 };
 use kefu::machine::{Context, Instance, Principal, Rejection, TransitionGraph, replay};
@@ -292,11 +292,11 @@ fn rule_f1_a_week_without_an_order_schedules_one_call_within_the_next_week() -> 
     assert_eq!(c.obligations(), [("F1".to_owned(), sh(11, 19, 10, 0), false)]);
 
     // An SMS is not the call F1 asks for; a phone call is.
-    let sms = c.send(C::ContactMade { channel: Channel::Sms }, sh(11, 13, 10, 0))?;
+    let sms = c.send(C::ContactMade { channel: ContactChannel::Sms }, sh(11, 13, 10, 0))?;
     assert_eq!(sms.len(), 1);
     assert_eq!(c.instance.state().obligations().len(), 1);
-    let call = c.send(C::ContactMade { channel: Channel::Phone }, sh(11, 16, 10, 0))?;
-    assert!(matches!(call[1], E::ObligationFulfilled { id: 1, channel: Channel::Phone, .. }));
+    let call = c.send(C::ContactMade { channel: ContactChannel::Phone }, sh(11, 16, 10, 0))?;
+    assert!(matches!(call[1], E::ObligationFulfilled { id: 1, channel: ContactChannel::Phone, .. }));
     assert!(c.instance.state().obligations().is_empty());
     assert_eq!(c.instance.state().contacts_made(), 2);
     c.assert_replays();
@@ -309,7 +309,7 @@ fn rule_f1_a_missed_call_becomes_overdue_and_stays_open() -> Result {
     c.run_until(sh(11, 20, 0, 0));
     assert_eq!(c.obligations(), [("F1".to_owned(), sh(11, 16, 10, 0), true)]);
     assert!(c.log.contains(&E::ObligationOverdue { id: 1, at: sh(11, 16, 10, 0) }));
-    c.send(C::ContactMade { channel: Channel::Phone }, sh(11, 20, 9, 0))?;
+    c.send(C::ContactMade { channel: ContactChannel::Phone }, sh(11, 20, 9, 0))?;
     assert!(c.instance.state().obligations().is_empty());
     Ok(())
 }
@@ -318,7 +318,7 @@ fn rule_f1_a_missed_call_becomes_overdue_and_stays_open() -> Result {
 fn rule_f2_a_month_without_business_asks_two_contacts_each_calendar_month_and_keeps_missed_ones() -> Result {
     let mut c = Customer::active(sh(10, 12, 10, 0));
     c.run_until(sh(10, 19, 10, 0)); // quiet: F1 call due 26 October
-    c.send(C::ContactMade { channel: Channel::Phone }, sh(10, 20, 10, 0))?;
+    c.send(C::ContactMade { channel: ContactChannel::Phone }, sh(10, 20, 10, 0))?;
 
     // One month after the last order: lapsed; the rest of November gets two contacts at regular times.
     let events = c.run_until(sh(11, 12, 10, 0));
@@ -333,7 +333,7 @@ fn rule_f2_a_month_without_business_asks_two_contacts_each_calendar_month_and_ke
     );
 
     // One contact in November; the second is missed, stays open and overdue, and December asks its own two.
-    c.send(C::ContactMade { channel: Channel::Sms }, sh(11, 20, 10, 0))?;
+    c.send(C::ContactMade { channel: ContactChannel::Sms }, sh(11, 20, 10, 0))?;
     c.run_until(sh(12, 1, 0, 0));
     assert_eq!(
         c.obligations(),
@@ -344,7 +344,7 @@ fn rule_f2_a_month_without_business_asks_two_contacts_each_calendar_month_and_ke
         ]
     );
     // The next contact goes to the missed one first: nothing is silently dropped.
-    let visit = c.send(C::ContactMade { channel: Channel::Visit }, sh(12, 3, 10, 0))?;
+    let visit = c.send(C::ContactMade { channel: ContactChannel::Visit }, sh(12, 3, 10, 0))?;
     assert!(matches!(visit[1], E::ObligationFulfilled { id: 3, .. }));
 
     // An order brings the customer back: no further months, the open contacts stay until made.
@@ -441,7 +441,7 @@ fn rule_b9_a_contact_due_in_quiet_hours_moves_to_the_next_allowed_instant() -> R
     assert_eq!(noon.obligations(), [("F1".to_owned(), sh(11, 16, 13, 30), false)]);
 
     // A contact the ERP reports inside quiet hours is recorded, and flagged.
-    let late = c.send(C::ContactMade { channel: Channel::Phone }, sh(11, 10, 22, 0))?;
+    let late = c.send(C::ContactMade { channel: ContactChannel::Phone }, sh(11, 10, 22, 0))?;
     assert!(matches!(late[0], E::ContactMade { in_quiet_hours: true, .. }));
     c.assert_replays();
     Ok(())
@@ -492,7 +492,7 @@ fn a_late_tick_records_everything_at_its_true_instant() -> Result {
 fn the_policy_reads_from_toml_with_the_domain_defaults() -> Result {
     let policy: LifecyclePolicy = toml::from_str("quiet_after = \"10d\"\nf1_channels = [\"phone\", \"visit\"]\n")?;
     assert_eq!(policy.quiet_after, chrono::TimeDelta::days(10));
-    assert_eq!(policy.f1_channels, [Channel::Phone, Channel::Visit]);
+    assert_eq!(policy.f1_channels, [ContactChannel::Phone, ContactChannel::Visit]);
     assert_eq!(policy.documents.len(), 8);
     let back: LifecyclePolicy = serde_json::from_str(&serde_json::to_string(&policy)?)?;
     assert_eq!(back, policy);

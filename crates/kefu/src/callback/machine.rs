@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::due::{CallResult, Due, Problem, Window, is_reschedule};
 use super::policy::CallbackConfig;
 use crate::calendar::{CalendarError, UnknownCalendar};
-use crate::lifecycle::Channel;
+use crate::lifecycle::ContactChannel;
 use crate::machine::{Context, Deadline, Kind, Machine, Rejection, Transition, decide};
 use crate::script::CallbackRecord;
 use crate::sla::{Clock, ClockCommand, ClockError, ClockEvent, ClockKind, ClockState};
@@ -20,7 +20,7 @@ use crate::sla::{Clock, ClockCommand, ClockError, ClockEvent, ClockKind, ClockSt
 /// use chrono_tz::Asia::Shanghai;
 /// use kefu::calendar::{Calendar, CalendarSet};
 /// use kefu::callback::{CallResult, Callback, CallbackCommand, CallbackConfig, CallbackKind, CallbackPolicy, Due};
-/// use kefu::lifecycle::Channel;
+/// use kefu::callback::ContactChannel;
 /// use kefu::machine::{Context, Instance, Principal};
 ///
 /// // B9: the customer may be called 09:00–12:00 and 13:30–20:00, every day.
@@ -43,12 +43,12 @@ use crate::sla::{Clock, ClockCommand, ClockError, ClockEvent, ClockKind, ClockSt
 /// // B3: due within a week of the sale.
 /// assert_eq!(callback.state().window().map(|w| w.by), Some(local(9, 10, 0)));
 /// callback.execute(&CallbackCommand::Assign { specialist: "wang.fang".into() }, &at(local(3, 9, 0)))?;
-/// callback.execute(&CallbackCommand::Attempt { channel: Channel::Phone, reached: true }, &at(local(3, 9, 30)))?;
+/// callback.execute(&CallbackCommand::Attempt { channel: ContactChannel::Phone, reached: true }, &at(local(3, 9, 30)))?;
 /// // "Not convenient — call me at 12:30": 12:30 is the customer's rest, so 13:30 (B9).
 /// callback.execute(&CallbackCommand::Reschedule { to: Some(local(3, 12, 30)) }, &at(local(3, 9, 31)))?;
 /// assert_eq!(callback.state().scheduled(), Some(local(3, 13, 30)));
 ///
-/// callback.execute(&CallbackCommand::Attempt { channel: Channel::Phone, reached: true }, &at(local(3, 13, 30)))?;
+/// callback.execute(&CallbackCommand::Attempt { channel: ContactChannel::Phone, reached: true }, &at(local(3, 13, 30)))?;
 /// callback.execute(&CallbackCommand::Finish { result: CallResult::summary("satisfied") }, &at(local(3, 13, 35)))?;
 /// // B4: the record form within 24 hours.
 /// assert_eq!(callback.next_deadline().map(|d| d.at), Some(local(4, 13, 35)));
@@ -122,7 +122,7 @@ pub enum CallbackCommand {
     /// A contact attempt on a channel (rule B1), refused during the customer's quiet hours (B9).
     Attempt {
         /// Phone, visit, service visit or SMS.
-        channel: Channel,
+        channel: ContactChannel,
         /// Whether the customer was reached.
         reached: bool,
     },
@@ -253,7 +253,7 @@ pub enum CallbackEvent {
         /// Who.
         by: String,
         /// How.
-        channel: Channel,
+        channel: ContactChannel,
         /// Whether the customer was reached.
         reached: bool,
     },
@@ -340,7 +340,7 @@ pub struct Attempt {
     /// Who.
     pub by: String,
     /// How.
-    pub channel: Channel,
+    pub channel: ContactChannel,
     /// Whether the customer was reached.
     pub reached: bool,
 }

@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use super::obligation::{FollowUp, Obligation, Owner, Withdrawal};
-use super::policy::{Channel, LifecycleConfig, LifecyclePolicyError};
+use super::policy::{ContactChannel, LifecycleConfig, LifecyclePolicyError};
 use crate::calendar::{CalendarError, UnknownCalendar};
 use crate::machine::{Context, Deadline, Kind, Machine, Rejection, Transition, allows, decide};
 use crate::sla::{Clock, ClockCommand, ClockError, ClockEvent, ClockState};
@@ -111,7 +111,7 @@ pub enum LifecycleCommand {
     /// Customer service contacted the customer; fulfils the earliest open obligation the channel satisfies.
     ContactMade {
         /// How.
-        channel: Channel,
+        channel: ContactChannel,
     },
     /// Sets (or clears) the customer's contact calendar: when contacting is allowed (B9, quiet hours).
     SetContactCalendar {
@@ -285,7 +285,7 @@ pub enum LifecycleEvent {
         /// When.
         at: DateTime<Utc>,
         /// By which channel.
-        channel: Channel,
+        channel: ContactChannel,
     },
     /// An obligation was withdrawn without a contact.
     ObligationWithdrawn {
@@ -367,7 +367,7 @@ pub enum LifecycleEvent {
         /// When.
         at: DateTime<Utc>,
         /// How.
-        channel: Channel,
+        channel: ContactChannel,
         /// Whether it happened inside the customer's quiet hours (B9), for the record.
         in_quiet_hours: bool,
     },

@@ -50,7 +50,7 @@
 //! use kefu::approval::{Approval, ApprovalChain, ApprovalCommand};
 //! use kefu::calendar::{Calendar, CalendarSet};
 //! use kefu::lifecycle::{
-//!     Channel, FollowUp, Lifecycle, LifecycleCommand as C, LifecycleConfig, LifecycleError, LifecycleKind,
+//!     ContactChannel, FollowUp, Lifecycle, LifecycleCommand as C, LifecycleConfig, LifecycleError, LifecycleKind,
 //!     LifecyclePolicy,
 //! };
 //! use kefu::machine::{Context, Instance, Principal, Rejection};
@@ -94,7 +94,7 @@
 //! let call = &customer.state().obligations()[0];
 //! assert_eq!((&call.follow_up, call.due), (&FollowUp::F1Call, at(18, 12)));
 //!
-//! customer.execute(&C::ContactMade { channel: Channel::Phone }, &Context::new(at(12, 10), &specialist, &config))?;
+//! customer.execute(&C::ContactMade { channel: ContactChannel::Phone }, &Context::new(at(12, 10), &specialist, &config))?;
 //! assert!(customer.state().obligations().is_empty());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -113,4 +113,4 @@ pub use machine::{
     LifecycleState,
 };
 pub use obligation::{FollowUp, Obligation, Owner, Withdrawal};
-pub use policy::{C5_DOCUMENTS, Channel, LifecycleConfig, LifecyclePolicy, LifecyclePolicyError};
+pub use policy::{C5_DOCUMENTS, ContactChannel, LifecycleConfig, LifecyclePolicy, LifecyclePolicyError};

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::policy::Channel;
+use super::policy::ContactChannel;
 
 /// Which rule an obligation comes from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,7 +53,7 @@ pub struct Obligation {
 
 impl Obligation {
     /// Whether a contact on `channel` fulfils this obligation (F1 asks for a call; F2 takes any channel).
-    pub fn accepts(&self, channel: Channel, f1_channels: &[Channel]) -> bool {
+    pub fn accepts(&self, channel: ContactChannel, f1_channels: &[ContactChannel]) -> bool {
         match self.follow_up {
             FollowUp::F1Call => f1_channels.contains(&channel),
             FollowUp::F2Contact { .. } => true,

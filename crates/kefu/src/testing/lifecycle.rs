@@ -24,7 +24,7 @@ use proptest::prelude::*;
 
 use crate::calendar::{Calendar, CalendarSet, CalendarSpec, HolidaySpec, WeekSpec, WorkdaySpec};
 use crate::lifecycle::{
-    C5_DOCUMENTS, Channel, LifecycleCommand, LifecycleConfig, LifecycleEvent, LifecycleKind, LifecyclePolicy,
+    C5_DOCUMENTS, ContactChannel, LifecycleCommand, LifecycleConfig, LifecycleEvent, LifecycleKind, LifecyclePolicy,
     LifecycleState, Owner,
 };
 
@@ -73,7 +73,7 @@ pub fn any_erp_fact() -> impl Strategy<Value = LifecycleCommand> {
         C5_DOCUMENTS.iter().map(|&d| d.to_owned()).chain(["unknown_form".to_owned()]).collect::<Vec<_>>(),
     );
     let invoice = (1u8..4).prop_map(|n| format!("INV-{n}"));
-    let channel = proptest::sample::select(Channel::ALL.to_vec());
+    let channel = proptest::sample::select(ContactChannel::ALL.to_vec());
     prop_oneof![
         2 => Just(C::ContractAccepted { contract: "HT-1".into() }),
         4 => document.prop_map(|document| C::DocumentReceived { document }),
