@@ -575,7 +575,8 @@ fn case_events_and_state_round_trip_through_json() -> Result {
 #[test]
 fn renamed_types_keep_their_stored_json_names() -> Result {
     // `TimeLimit` was called `Obligation` and `InquiryChannel` `Channel`: stored events must still read.
-    let stored = r#"{"type":"clock","obligation":"department","event":{"type":"breached","at":"2026-11-21T09:50:00Z"}}"#;
+    let stored =
+        r#"{"type":"clock","obligation":"department","event":{"type":"breached","at":"2026-11-21T09:50:00Z"}}"#;
     let event: CaseEvent = serde_json::from_str(stored)?;
     assert!(matches!(event, CaseEvent::Clock { limit: TimeLimit::Department, .. }));
     assert_eq!(serde_json::to_string(&event)?, stored);

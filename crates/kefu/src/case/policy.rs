@@ -207,24 +207,24 @@ impl Default for CasePolicies {
     fn default() -> Self {
         let department = |name: &str| {
             warned(elapsed(name, 24 * 60))
-                .with_escalation("department_head", TimeDelta::zero())
-                .with_escalation("leadership", TimeDelta::hours(4))
+                .with_builtin_rung("department_head", TimeDelta::zero())
+                .with_builtin_rung("leadership", TimeDelta::hours(4))
         };
         let respond = |name: &str, minutes: i64| {
             warned(SlaPolicy::business(name, TimeDelta::minutes(minutes), SERVICE_DESK))
-                .with_escalation("supervisor", TimeDelta::zero())
+                .with_builtin_rung("supervisor", TimeDelta::zero())
         };
         let handle = |name: &str, minutes: i64| {
             warned(elapsed(name, minutes))
-                .with_escalation("supervisor", TimeDelta::zero())
-                .with_escalation("leadership", TimeDelta::hours(1))
+                .with_builtin_rung("supervisor", TimeDelta::zero())
+                .with_builtin_rung("leadership", TimeDelta::hours(1))
         };
         Self {
             default: ClassPolicy {
                 respond: Some(respond("Q4 first response", 120)),
                 handle: handle("B6 handle on the spot", 60),
                 forward: warned(elapsed("B5 feedback to the department", 60))
-                    .with_escalation("supervisor", TimeDelta::zero()),
+                    .with_builtin_rung("supervisor", TimeDelta::zero()),
                 first_contact: department("B5 first contact (regular customer)"),
                 solution_plan: department("B5 solution plan (lapsed customer)"),
                 confirm_silence: Some(TimeDelta::hours(72)),

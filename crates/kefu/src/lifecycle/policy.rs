@@ -109,9 +109,9 @@ impl Default for LifecyclePolicy {
         Self {
             documents: C5_DOCUMENTS.iter().map(|&d| d.to_owned()).collect(),
             file_within: SlaPolicy::working_days("C5 file within 3 days", 3, "office")
-                .with_escalation("service_supervisor", TimeDelta::zero()),
+                .with_builtin_rung("service_supervisor", TimeDelta::zero()),
             briefing_within: SlaPolicy::elapsed("C4 hand-over briefing within a week", TimeDelta::days(7))
-                .with_escalation("service_supervisor", TimeDelta::zero()),
+                .with_builtin_rung("service_supervisor", TimeDelta::zero()),
             quiet_after: TimeDelta::days(7),
             f1_calls: 1,
             f1_call_within: TimeDelta::days(7),

@@ -321,7 +321,9 @@ impl Run {
                 Threshold::Warning { permille } => ClockEvent::Warned { at, permille },
                 Threshold::Breach => ClockEvent::Breached { at },
                 Threshold::Escalation { level } => {
-                    ClockEvent::Escalated { at, level, to: self.policy.escalation()[usize::from(level) - 1].to.clone() }
+                    // `thresholds` made one escalation per rung of this policy, so the rung is there.
+                    let Some(rung) = self.policy.escalation().get(usize::from(level).saturating_sub(1)) else { break };
+                    ClockEvent::Escalated { at, level, to: rung.to.clone() }
                 }
             });
         }
@@ -594,7 +596,48 @@ impl ClockState {
     /// start, while paused (it depends on when counting resumes) and for a clock ended before its due instant.
     pub fn due_at(&self) -> Option<DateTime<Utc>> {
         let run = self.run.as_ref()?;
-        (run.segment_start.is_some() || run.breached()).then(|| run.at[run.breach_index()])
+        if run.segment_start.is_some() || run.breached() { run.at.get(run.breach_index()).copied() } else { None }
+    }
+
+    /// The warnings of the policy with their instants, in order, as `(permille, at)`: a warning already crossed
+    /// gives the instant it was crossed; one not yet crossed, while the clock counts, the instant it falls due
+    /// (pauses move it, as they move [`due_at`](Self::due_at)). A warning not crossed while the clock is paused or
+    /// over has no instant and is left out; so is every warning before the start.
+    ///
+    /// ```
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// use kefu::calendar::CalendarSet;
+    /// use kefu::machine::{Context, Instance, Principal};
+    /// use kefu::sla::{Clock, ClockCommand, SlaPolicy};
+    ///
+    /// let policy = SlaPolicy::elapsed("B5 first contact", TimeDelta::hours(24)).with_warning(0.5)?.with_warning(0.75)?;
+    /// let (calendars, system) = (CalendarSet::new(), Principal::system());
+    /// let t0 = Utc.with_ymd_and_hms(2026, 11, 20, 1, 0, 0).unwrap();
+    /// let at = |hours| Context::new(t0 + TimeDelta::hours(hours), &system, &calendars);
+    ///
+    /// let mut clock = Instance::<Clock>::new();
+    /// clock.execute(&ClockCommand::Start(policy), &at(0))?;
+    /// assert_eq!(clock.state().warnings(), [(500, t0 + TimeDelta::hours(12)), (750, t0 + TimeDelta::hours(18))]);
+    ///
+    /// // The 50% warning is crossed; then the clock pauses, so the 75% warning has no instant until it resumes.
+    /// clock.execute(&ClockCommand::Pause { reason: None }, &at(14))?;
+    /// assert_eq!(clock.state().warnings(), [(500, t0 + TimeDelta::hours(12))]);
+    /// clock.execute(&ClockCommand::Resume, &at(16))?;
+    /// assert_eq!(clock.state().warnings()[1], (750, t0 + TimeDelta::hours(20)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn warnings(&self) -> Vec<(u16, DateTime<Utc>)> {
+        let Some(run) = &self.run else { return Vec::new() };
+        let counting = run.segment_start.is_some();
+        run.policy
+            .warnings_permille()
+            .iter()
+            .zip(&run.at)
+            .enumerate()
+            .filter(|(i, _)| *i < run.fired || counting)
+            .map(|(_, (&permille, &at))| (permille, at))
+            .collect()
     }
 
     /// The next threshold not yet crossed and its instant, while counting.
@@ -602,7 +645,7 @@ impl ClockState {
         let run = self.run.as_ref()?;
         run.segment_start?;
         let (threshold, _) = *run.thresholds().get(run.fired)?;
-        Some((threshold, run.at[run.fired]))
+        Some((threshold, *run.at.get(run.fired)?))
     }
 
     /// Escalation rungs recorded so far.
@@ -620,14 +663,15 @@ impl ClockState {
             ClockKind::Cancelled => ClockStatus::Cancelled,
             ClockKind::Paused => ClockStatus::Paused { breached: run.breached() },
             ClockKind::Running | ClockKind::Overdue => {
-                let crossed = run.fired + run.at[run.fired..].iter().take_while(|&&at| at <= now).count();
+                let ahead = run.at.get(run.fired..).unwrap_or_default();
+                let crossed = run.fired + ahead.iter().take_while(|&&at| at <= now).count();
                 let b = run.breach_index();
-                if crossed > b {
-                    ClockStatus::Breached { escalations: u16::try_from(crossed - b - 1).unwrap_or(u16::MAX) }
-                } else if crossed > 0 {
-                    ClockStatus::Warning { permille: run.policy.warnings_permille()[crossed - 1] }
-                } else {
-                    ClockStatus::Running
+                match crossed.checked_sub(1).map(|last| run.policy.warnings_permille().get(last)) {
+                    _ if crossed > b => {
+                        ClockStatus::Breached { escalations: u16::try_from(crossed - b - 1).unwrap_or(u16::MAX) }
+                    }
+                    Some(Some(&permille)) => ClockStatus::Warning { permille },
+                    _ => ClockStatus::Running,
                 }
             }
         }
