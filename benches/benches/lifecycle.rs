@@ -116,11 +116,7 @@ fn tick_until(
     config: &LifecycleConfig,
     system: &Principal,
 ) -> usize {
-    let mut events = 0;
-    while let Some(due) = customer.next_deadline().filter(|d| d.at <= until) {
-        events += customer.execute(&LifecycleCommand::Tick, &Context::new(due.at, system, config)).unwrap().len();
-    }
-    events
+    customer.catch_up(&LifecycleCommand::Tick, &Context::new(until, system, config)).unwrap().len()
 }
 
 /// Evolves every customer through its quarter; returns the number of lifecycle events and how many ended lapsed.

@@ -36,8 +36,9 @@
 //! Time-driven changes (going quiet, lapsing, a new F2 month, an overdue obligation, the F3 take-over, the clocks'
 //! warnings and breaches) are recorded by [`LifecycleCommand::Tick`], each at the instant it really happened even
 //! when the tick comes late. Other commands act on the state as it is, so tick an instance whose
-//! [`next_deadline`](crate::machine::next_deadline) has passed before sending it a new fact — as a store that
-//! processes due instances first does. A tick before anything is due changes nothing.
+//! [`next_deadline`](crate::machine::next_deadline) has passed before sending it a new fact —
+//! [`Instance::catch_up`](crate::machine::Instance::catch_up) does it, as a store that processes due instances first
+//! does. A tick before anything is due changes nothing.
 //!
 //! Thresholds and counts are a [`LifecyclePolicy`] (serde, the domain's values by default); the configuration is
 //! a [`LifecycleConfig`]: the calendars and the policy.
