@@ -100,18 +100,28 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod briefing;
+mod command;
+mod error;
+mod event;
+mod follow_up;
 mod machine;
 mod obligation;
+mod onboarding;
+mod ownership;
 mod policy;
+mod state;
 
 // The guide's page is compiled and run with the doctests, so its example cannot drift from the API.
 #[cfg(doctest)]
 #[doc = include_str!("../../../../docs/src/lifecycle.md")]
 mod guide {}
 
-pub use machine::{
-    ExceptionRecord, Lifecycle, LifecycleCommand, LifecycleCommandKind, LifecycleError, LifecycleEvent, LifecycleKind,
-    LifecycleState,
-};
-pub use obligation::{FollowUp, Obligation, Owner, Withdrawal};
+pub use command::{LifecycleCommand, LifecycleCommandKind};
+pub use error::LifecycleError;
+pub use event::LifecycleEvent;
+pub use machine::{Lifecycle, LifecycleKind};
+pub use obligation::{FollowUp, Obligation, Withdrawal};
+pub use ownership::Owner;
 pub use policy::{C5_DOCUMENTS, ContactChannel, LifecycleConfig, LifecyclePolicy, LifecyclePolicyError};
+pub use state::{ExceptionRecord, LifecycleState};

@@ -70,15 +70,3 @@ pub enum Withdrawal {
     /// The customer was handed to sales, who follow it up from now on (rule F4).
     HandedToSales,
 }
-
-/// Who follows up the customer (rules F3, F4).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Owner {
-    /// Customer service: the machine opens F1/F2 obligations.
-    #[default]
-    CustomerService,
-    /// The sales department (F4); no obligations are opened until sales hand the customer back or stay silent for
-    /// more than two months while the customer owes nothing (F3).
-    Sales,
-}
