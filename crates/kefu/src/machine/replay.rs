@@ -21,25 +21,28 @@ use super::{Context, Deadline, Machine, Rejection, decide, next_deadline};
 ///
 /// ```
 /// use chrono::{Duration, TimeZone, Utc};
-/// use kefu::machine::example::{Exception, ExceptionCommand, ExceptionPolicy};
+/// use kefu::approval::{Approval, ApprovalChain, ApprovalCommand};
+/// use kefu::calendar::CalendarSet;
 /// use kefu::machine::{Context, Instance, Principal, replay};
 ///
 /// let t0 = Utc.with_ymd_and_hms(2025, 3, 3, 9, 0, 0).single().ok_or("bad date")?;
-/// let policy = ExceptionPolicy::default();
+/// let calendars = CalendarSet::new();
 /// let (clerk, gm) = (Principal::new("clerk"), Principal::new("wang").with_role("general_manager"));
 ///
-/// let mut live = Instance::<Exception>::new();
-/// let mut log = live.execute(&ExceptionCommand::Request, &Context::new(t0, &clerk, &policy))?;
+/// let mut live = Instance::<Approval>::new();
+/// let request = ApprovalCommand::Request { chain: ApprovalChain::c6_incomplete_file(), subject: "file 1042".into() };
+/// let mut log = live.execute(&request, &Context::new(t0, &clerk, &calendars))?;
 /// let snapshot = serde_json::to_string(&live)?;            // saved at version 1
 ///
-/// log.extend(live.execute(&ExceptionCommand::Reject, &Context::new(t0 + Duration::hours(1), &gm, &policy))?);
+/// let reject = ApprovalCommand::Reject { reason: "the licence is missing too".into() };
+/// log.extend(live.execute(&reject, &Context::new(t0 + Duration::hours(1), &gm, &calendars))?);
 ///
-/// let mut restored: Instance<Exception> = serde_json::from_str(&snapshot)?;
+/// let mut restored: Instance<Approval> = serde_json::from_str(&snapshot)?;
 /// assert_eq!(restored.version(), 1);
 /// let version = usize::try_from(restored.version())?;
 /// restored.apply_all(&log[version..]);
 /// assert_eq!(restored, live);
-/// assert_eq!(replay::<Exception>(&log), live);
+/// assert_eq!(replay::<Approval>(&log), live);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Serialize, Deserialize)]
@@ -222,9 +225,10 @@ impl<M: Machine> Instance<M> {
 /// # Example
 ///
 /// ```
-/// use kefu::machine::{example::Exception, replay, Instance};
+/// use kefu::approval::Approval;
+/// use kefu::machine::{replay, Instance};
 ///
-/// assert_eq!(replay::<Exception>(&[]), Instance::<Exception>::new());
+/// assert_eq!(replay::<Approval>(&[]), Instance::<Approval>::new());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[must_use]
