@@ -12,7 +12,9 @@ use kefu::callback::{
     CallbackPolicy, CallbackPolicyError, Due, Occasion, Period, Problem, Reason, Status, coverage,
 };
 use kefu::case::{Origin, Standing};
-use kefu::lifecycle::{ContactChannel, FollowUp, Obligation};
+use kefu::lifecycle::{
+    C5_DOCUMENTS, ContactChannel, FollowUp, Lifecycle, LifecycleCommand, LifecycleConfig, LifecyclePolicy, Obligation,
+};
 use kefu::machine::{Context, Instance, Principal, Rejection, TransitionGraph, replay};
 use kefu::script::{Answer, Outcome, RunCommand, S1_TOML, ScriptRun, ValidScript};
 use kefu::sla::{ClockEvent, ClockKind, ClockStatus, SlaPolicy};
@@ -493,6 +495,62 @@ fn the_documented_policy_is_the_default_with_quiet_hours() -> Result {
     let block = page.split("```toml\n").nth(1).and_then(|rest| rest.split("```").next()).ok_or("a toml block")?;
     let policy: CallbackPolicy = toml::from_str(block)?;
     assert_eq!(policy, CallbackPolicy { quiet_hours: Some("contact-hours".into()), ..CallbackPolicy::default() });
+    Ok(())
+}
+
+/// The month of a lapsed customer's second F2 contact is the month that reports it missed.
+#[test]
+fn rule_b10_a_missed_second_f2_contact_of_june_is_reported_in_june() -> Result {
+    let office = Calendar::from_toml_str(include_str!("../../../examples/calendars/shanghai-2026-sample.toml"))?;
+    let lifecycle = LifecycleConfig::new([("office", office)].into_iter().collect(), LifecyclePolicy::default());
+    let local = |m, d, h, min| Shanghai.with_ymd_and_hms(2026, m, d, h, min, 0).single().expect("unambiguous").to_utc();
+    let (erp, system) = (Principal::new("erp"), Principal::system());
+    let fact = |customer: &mut Instance<Lifecycle>, command: &LifecycleCommand, at| {
+        customer.catch_up(&LifecycleCommand::Tick, &Context::new(at, &system, &lifecycle))?;
+        customer.execute(command, &Context::new(at, &erp, &lifecycle))
+    };
+
+    // Ordered on 1 May, called once when quiet, lapsed on 1 June: June owes two F2 contacts.
+    let mut customer = Instance::<Lifecycle>::new();
+    fact(&mut customer, &LifecycleCommand::ContractAccepted { contract: "HT-0042".into() }, local(5, 1, 8, 0))?;
+    for document in C5_DOCUMENTS {
+        fact(&mut customer, &LifecycleCommand::DocumentReceived { document: document.into() }, local(5, 1, 8, 0))?;
+    }
+    fact(&mut customer, &LifecycleCommand::FileCreated { file_number: 42 }, local(5, 1, 8, 0))?;
+    fact(&mut customer, &LifecycleCommand::OrderPlaced { order: "SO-1".into() }, local(5, 1, 10, 0))?;
+    fact(&mut customer, &LifecycleCommand::ContactMade { channel: ContactChannel::Phone }, local(5, 9, 10, 0))?;
+    customer.catch_up(&LifecycleCommand::Tick, &Context::new(local(6, 1, 10, 0), &system, &lifecycle))?;
+    let owed = customer.state().obligations().to_vec();
+    assert_eq!(owed.len(), 2);
+    // The second is due at June's last second, not at the first instant of July.
+    assert_eq!(owed[1].due, local(6, 30, 23, 59) + TimeDelta::seconds(59));
+
+    // The ERP makes a callback of each; the first is done on 10 June, the second forgotten.
+    let config = config();
+    let mut first = Run::assigned(&config, Due::follow_up("0042", &owed[0]), local(6, 1, 10, 0));
+    let mut second = Run::assigned(&config, Due::follow_up("0042", &owed[1]), local(6, 1, 10, 0));
+    first.reach(local(6, 10, 10, 0));
+    first.ok(finish("will order again in July"), local(6, 10, 10, 5));
+    fact(&mut customer, &LifecycleCommand::ContactMade { channel: ContactChannel::Phone }, local(6, 10, 10, 0))?;
+    let july = local(7, 1, 9, 0);
+    let missed = second.instance.catch_up(&CallbackCommand::Tick, &Context::new(july, &system, &config))?;
+    assert_eq!(missed, [CallbackEvent::Missed { at: owed[1].due }]);
+    customer.catch_up(&LifecycleCommand::Tick, &Context::new(july, &system, &lifecycle))?;
+    assert!(customer.state().obligations().iter().any(|o| o.id == owed[1].id && o.overdue));
+
+    // June's report shows the miss; July's does not count it again.
+    let callbacks = [("cb-1", first.instance.state()), ("cb-2", second.instance.state())];
+    let june = coverage(Period::new(local(6, 1, 0, 0), local(7, 1, 0, 0)), july, callbacks);
+    assert_eq!((june.due(), june.done, june.missed), (2, 1, 1));
+    assert!(!june.is_full());
+    assert_eq!(june.coverage().to_string(), "1/2");
+    let listed = june.missed_list();
+    assert!(matches!(
+        &listed[0].reason,
+        Reason::FollowUp { follow_up: FollowUp::F2Contact { month, number: 2, of: 2 }, .. } if month == "2026-06"
+    ));
+    let july_report = coverage(Period::new(local(7, 1, 0, 0), local(8, 1, 0, 0)), local(8, 1, 0, 0), callbacks);
+    assert_eq!(july_report.due(), 0);
     Ok(())
 }
 

@@ -45,6 +45,11 @@ fn sh(month: u32, day: u32, hour: u32, min: u32) -> DateTime<Utc> {
     Shanghai.with_ymd_and_hms(2026, month, day, hour, min, 0).single().expect("unambiguous").to_utc()
 }
 
+/// 23:59:59 on the Shanghai wall clock, 2026: the last second of a month ending that day.
+fn last_second(month: u32, day: u32) -> DateTime<Utc> {
+    sh(month, day, 23, 59) + chrono::TimeDelta::seconds(59)
+}
+
 /// A customer driven by the ERP, with its event log.
 struct Customer {
     config: LifecycleConfig,
@@ -321,7 +326,8 @@ fn rule_f2_a_month_without_business_asks_two_contacts_each_calendar_month_and_ke
     c.run_until(sh(10, 19, 10, 0)); // quiet: F1 call due 26 October
     c.send(C::ContactMade { channel: ContactChannel::Phone }, sh(10, 20, 10, 0))?;
 
-    // One month after the last order: lapsed; the rest of November gets two contacts at regular times.
+    // One month after the last order: lapsed; the rest of November gets two contacts at regular times, the last
+    // at November's last second, inside the month (B10).
     let events = c.run_until(sh(11, 12, 10, 0));
     assert_eq!(events[0], E::Lapsed { at: sh(11, 12, 10, 0) });
     assert_eq!(c.instance.kind(), LifecycleKind::Lapsed);
@@ -329,19 +335,21 @@ fn rule_f2_a_month_without_business_asks_two_contacts_each_calendar_month_and_ke
         c.obligations(),
         [
             ("F2 2026-11 1/2".to_owned(), sh(11, 21, 17, 0), false),
-            ("F2 2026-11 2/2".to_owned(), sh(12, 1, 0, 0), false)
+            ("F2 2026-11 2/2".to_owned(), last_second(11, 30), false)
         ]
     );
 
-    // One contact in November; the second is missed, stays open and overdue, and December asks its own two.
+    // One contact in November; the second is missed — in November — stays open and overdue, and December asks its
+    // own two.
     c.send(C::ContactMade { channel: ContactChannel::Sms }, sh(11, 20, 10, 0))?;
     c.run_until(sh(12, 1, 0, 0));
+    assert!(c.log.contains(&E::ObligationOverdue { id: 3, at: last_second(11, 30) }));
     assert_eq!(
         c.obligations(),
         [
-            ("F2 2026-11 2/2".to_owned(), sh(12, 1, 0, 0), true),
+            ("F2 2026-11 2/2".to_owned(), last_second(11, 30), true),
             ("F2 2026-12 1/2".to_owned(), sh(12, 16, 12, 0), false),
-            ("F2 2026-12 2/2".to_owned(), sh(12, 31, 23, 59) + chrono::TimeDelta::minutes(1), false),
+            ("F2 2026-12 2/2".to_owned(), last_second(12, 31), false),
         ]
     );
     // The next contact goes to the missed one first: nothing is silently dropped.
@@ -355,6 +363,44 @@ fn rule_f2_a_month_without_business_asks_two_contacts_each_calendar_month_and_ke
     assert_eq!(c.instance.state().obligations().len(), 2);
     assert!(c.instance.deadlines().iter().all(|d| d.label != "f2_month"));
     c.assert_replays();
+    Ok(())
+}
+
+#[test]
+fn rule_f2_quiet_hours_never_push_a_contact_into_the_next_month() -> Result {
+    // Rule B9 with F2: the customer may be contacted 08:00–12:00 and 13:30–20:00. Lapsed on 1 June at 10:00, the
+    // second June contact would fall due at 23:59:59 on 30 June, after the evening cut-off; the next allowed instant
+    // is in July, so it is due at 20:00 on 30 June, the end of June's last allowed stretch.
+    let mut c = Customer::active(sh(5, 1, 10, 0));
+    c.send(C::SetContactCalendar { calendar: Some("no-calls-at-rest".into()) }, sh(5, 1, 10, 0))?;
+    c.send(C::ContactMade { channel: ContactChannel::Phone }, sh(5, 9, 10, 0))?;
+    c.run_until(sh(6, 1, 10, 0));
+    assert_eq!(c.instance.kind(), LifecycleKind::Lapsed);
+    assert_eq!(
+        c.obligations(),
+        [
+            // 05:00 on 16 June, before the customer's day begins: moved to 08:00.
+            ("F2 2026-06 1/2".to_owned(), sh(6, 16, 8, 0), false),
+            ("F2 2026-06 2/2".to_owned(), sh(6, 30, 20, 0), false)
+        ]
+    );
+
+    // Lapsing in the evening of the month's last day leaves nothing allowed in the month: the contacts stay at
+    // their regular instants, inside the month, and are missed there.
+    let mut late = Customer::active(sh(5, 31, 21, 0));
+    late.send(C::SetContactCalendar { calendar: Some("no-calls-at-rest".into()) }, sh(5, 31, 21, 0))?;
+    late.send(C::ContactMade { channel: ContactChannel::Phone }, sh(6, 8, 10, 0))?;
+    late.run_until(sh(6, 30, 21, 0));
+    let june: Vec<_> = late.obligations().into_iter().filter(|o| o.0.starts_with("F2 2026-06")).collect();
+    assert_eq!(
+        june,
+        [
+            ("F2 2026-06 1/2".to_owned(), sh(6, 30, 22, 30), false),
+            ("F2 2026-06 2/2".to_owned(), last_second(6, 30), false)
+        ]
+    );
+    c.assert_replays();
+    late.assert_replays();
     Ok(())
 }
 
@@ -480,8 +526,8 @@ fn a_late_tick_records_everything_at_its_true_instant() -> Result {
     assert_eq!(
         kinds,
         [
-            "quiet", "opened", "overdue", "lapsed", "month", "opened", "opened", "overdue", "month", "opened",
-            "opened", "overdue"
+            "quiet", "opened", "overdue", "lapsed", "month", "opened", "opened", "overdue", "overdue", "month",
+            "opened", "opened"
         ]
     );
     assert!(c.instance.deadlines().iter().all(|d| d.at > sh(12, 2, 0, 0)));

@@ -2,7 +2,7 @@
 //! opens the F1 call, lapsing opens the F2 contacts of each calendar month; contacts fulfil them; quiet hours move
 //! their due instants.
 
-use chrono::{DateTime, Datelike, TimeZone, Utc};
+use chrono::{DateTime, Datelike, TimeDelta, TimeZone, Utc};
 use chrono_tz::Tz;
 
 use super::error::LifecycleError;
@@ -105,17 +105,50 @@ impl Log {
         Ok(())
     }
 
-    /// F2: the contacts of the rest of `at`'s month, at regular times up to its end.
+    /// The F2 contact instant `t` of the month `at..next_month` moved out of the customer's quiet hours (B9) without
+    /// leaving the month: when the next allowed instant lies in the next month, the contact is due at the end of the
+    /// month's last allowed stretch instead; when the rest of the month has no allowed instant, it stays at `t`.
+    fn contact_due_in_month(
+        &self,
+        t: DateTime<Utc>,
+        at: DateTime<Utc>,
+        next_month: DateTime<Utc>,
+        ctx: Ctx<'_, '_>,
+    ) -> Result<DateTime<Utc>, LifecycleError> {
+        let Some(name) = &self.work.contact_calendar else { return Ok(t) };
+        let calendar = ctx.config().calendars.get(name)?;
+        let moved = calendar.next_open(t)?;
+        if moved < next_month {
+            return Ok(moved);
+        }
+        let allowed = calendar.between(at, next_month)?;
+        if allowed <= TimeDelta::zero() {
+            return Ok(t);
+        }
+        // A sum of business time that runs out exactly ends on the closing instant of the last allowed stretch.
+        Ok(calendar.add(at, allowed)?.min(t))
+    }
+
+    /// F2: the contacts of the rest of `at`'s month, at regular times, every one due inside the month.
+    ///
+    /// The rule (F2 with B10): the k-th of the month's n contacts is due at the end of the k-th of n equal parts of
+    /// what is left of the month, except that the last part ends at the month's last second rather than at the first
+    /// instant of the next month — so each contact is due, missed and reported in its own month. Quiet hours move a
+    /// due instant as [`contact_due_in_month`](Self::contact_due_in_month) says.
     pub(super) fn open_f2_month(&mut self, at: DateTime<Utc>, ctx: Ctx<'_, '_>) -> Result<(), LifecycleError> {
         let (month, next_month) = month_of(months_zone(ctx)?, at)?;
         self.push(E::F2Month { at, month: month.clone(), next_month });
         let of = ctx.config().policy.f2_contacts_per_month;
         let span = next_month - at;
+        let last_second = (next_month - TimeDelta::seconds(1)).max(at);
         let n = i32::try_from(of).unwrap_or(i32::MAX);
         for number in 1..=of {
             let k = i32::try_from(number).unwrap_or(i32::MAX);
-            let due = at + span / n * k;
-            self.open(FollowUp::F2Contact { month: month.clone(), number, of }, at, due, ctx)?;
+            let regular = (at + span / n * k).min(last_second);
+            let due = self.contact_due_in_month(regular, at, next_month, ctx)?;
+            let follow_up = FollowUp::F2Contact { month: month.clone(), number, of };
+            let id = self.work.obligations_opened + 1;
+            self.push(E::ObligationOpened(Obligation { id, follow_up, opened_at: at, due, overdue: false }));
         }
         Ok(())
     }

@@ -22,7 +22,9 @@
 //!   supervisor on breach); recording the briefing stops it. A reassignment cancels the old clock and starts anew.
 //! - **Follow-up (F1, F2).** When a customer goes quiet, the machine opens an F1 obligation: a call due within the
 //!   next week. When it lapses, it opens the F2 contacts of each calendar month (two by default), spread at regular
-//!   times through the month. Each [`Obligation`] is an event with its due instant; a contact fulfils the earliest
+//!   times through the month and each due inside it: the k-th of n at the end of the k-th of n equal parts of the
+//!   rest of the month, the last at the month's last second — so a missed contact is reported in its own month's
+//!   coverage (B10). Each [`Obligation`] is an event with its due instant; a contact fulfils the earliest
 //!   one its channel satisfies; a due instant that passes marks the obligation overdue but never removes it. Only
 //!   a contact, closing the customer, or handing it to sales removes an obligation — each an event.
 //! - **Who follows up (F3, F4).** [`Owner`] is customer service or sales. Handed to sales, the customer stays with
@@ -31,7 +33,8 @@
 //!   obligations of the customer's state; an overdue payment blocks the take-over for as long as it is unsettled.
 //! - **Quiet hours (B9).** A customer may have a contact calendar (a name in the [`CalendarSet`](crate::calendar::CalendarSet)
 //!   whose open hours are when contacting is allowed); an obligation due inside quiet hours is moved to the next
-//!   allowed instant with [`Calendar::next_open`](crate::calendar::Calendar::next_open).
+//!   allowed instant with [`Calendar::next_open`](crate::calendar::Calendar::next_open) — an F2 contact never into
+//!   the next month: it is then due at the end of the month's last allowed stretch.
 //!
 //! Time-driven changes (going quiet, lapsing, a new F2 month, an overdue obligation, the F3 take-over, the clocks'
 //! warnings and breaches) are recorded by [`LifecycleCommand::Tick`], each at the instant it really happened even

@@ -96,7 +96,9 @@ pub struct LifecyclePolicy {
     pub f1_channels: Vec<ContactChannel>,
     /// Rule F2: a customer without business (an order) for this many calendar months lapses.
     pub lapsed_after_months: u32,
-    /// Rule F2: contacts due each calendar month while lapsed (spread at regular times through the month).
+    /// Rule F2: contacts due each calendar month while lapsed, spread at regular times through the month and each
+    /// due inside it: the k-th of n at the end of the k-th of n equal parts of the rest of the month, the last at the
+    /// month's last second (so a month's report counts them all, rule B10).
     pub f2_contacts_per_month: u32,
     /// Rule F3: sales silent for this many calendar months lets customer service take over (unless money is owed).
     pub sales_silent_months: u32,

@@ -150,16 +150,38 @@ pub fn invariant(state: &LifecycleState) -> Result<(), String> {
 /// those opened and not yet fulfilled or withdrawn — an obligation leaves only through an
 /// [`ObligationFulfilled`](LifecycleEvent::ObligationFulfilled) or
 /// [`ObligationWithdrawn`](LifecycleEvent::ObligationWithdrawn) event — and an overdue mark never removes one.
+/// Every F2 contact is due inside its month (before the `next_month` of its [`F2Month`](LifecycleEvent::F2Month)
+/// event), so a month's coverage report counts it (rule B10).
 ///
 /// # Errors
 ///
-/// The position of the first event after which the state's open obligations differ from the ledger.
+/// The position of the first event after which the state's open obligations differ from the ledger, or of an F2
+/// contact due outside its month.
 pub fn check_obligation_ledger(events: &[LifecycleEvent]) -> Result<(), String> {
-    use crate::lifecycle::Lifecycle;
+    use std::collections::BTreeMap;
+
+    use crate::lifecycle::{FollowUp, Lifecycle};
     use crate::machine::Machine;
     let mut state = Lifecycle::initial();
     let mut ledger: BTreeSet<u32> = BTreeSet::new();
+    let mut month_ends = BTreeMap::new();
     for (i, event) in events.iter().enumerate() {
+        match event {
+            LifecycleEvent::F2Month { month, next_month, .. } => {
+                month_ends.insert(month.clone(), *next_month);
+            }
+            LifecycleEvent::ObligationOpened(o) => {
+                if let FollowUp::F2Contact { month, .. } = &o.follow_up {
+                    match month_ends.get(month) {
+                        Some(end) if o.due < *end => {}
+                        end => {
+                            return Err(format!("event {i}: F2 contact {o:?} is not due inside {month} (ends {end:?})"));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
         match event {
             LifecycleEvent::ObligationOpened(o) if !ledger.insert(o.id) => {
                 return Err(format!("event {i}: obligation {} opened twice", o.id));
