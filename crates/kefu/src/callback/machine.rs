@@ -7,7 +7,7 @@ use super::due::{CallResult, Due, Problem, Window, is_reschedule};
 use super::policy::CallbackConfig;
 use crate::calendar::{CalendarError, UnknownCalendar};
 use crate::lifecycle::ContactChannel;
-use crate::machine::{Context, Deadline, Kind, Machine, Rejection, Transition, decide};
+use crate::machine::{Context, Deadline, InvalidState, Kind, Machine, Rejection, Transition, checked_state, decide};
 use crate::script::CallbackRecord;
 use crate::sla::{Clock, ClockCommand, ClockError, ClockEvent, ClockKind, ClockState};
 
@@ -345,31 +345,35 @@ pub struct Attempt {
     pub reached: bool,
 }
 
-/// A callback's state.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CallbackState {
-    kind: CallbackKind,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    due: Option<Due>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    specialist: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    scheduled: Option<DateTime<Utc>>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    attempts: Vec<Attempt>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    missed_at: Option<DateTime<Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    done_at: Option<DateTime<Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    result: Option<CallResult>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    filed_at: Option<DateTime<Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    cancelled_at: Option<DateTime<Utc>>,
-    /// The B4 record clock, once the callback is done.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    record: Option<ClockState>,
+checked_state! {
+    /// A callback's state.
+    ///
+    /// Reading one from a snapshot checks that it is a state a callback can be in (see [`InvalidState`]).
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+    pub struct CallbackState {
+        kind: CallbackKind,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        due: Option<Due>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        specialist: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        scheduled: Option<DateTime<Utc>>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attempts: Vec<Attempt>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        missed_at: Option<DateTime<Utc>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        done_at: Option<DateTime<Utc>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        result: Option<CallResult>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        filed_at: Option<DateTime<Utc>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cancelled_at: Option<DateTime<Utc>>,
+        /// The B4 record clock, once the callback is done.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        record: Option<ClockState>,
+    }
 }
 
 impl CallbackState {
@@ -452,6 +456,51 @@ impl CallbackState {
             self.kind,
             CallbackKind::Due | CallbackKind::Assigned | CallbackKind::Attempted | CallbackKind::Rescheduled
         )
+    }
+
+    /// Checks what every reachable callback state satisfies: a due callback with its window once opened; a
+    /// specialist once assigned; a result, a done instant and the record clock once done; the instants of filing
+    /// and cancelling with those kinds; a next contact instant exactly while open.
+    fn check(&self) -> Result<(), InvalidState> {
+        let bad = |field: &str, problem: String| Err(InvalidState::new(Callback::NAME, field, problem));
+        let kind = self.kind;
+        match (&self.due, kind) {
+            (None, CallbackKind::New) => {}
+            (None, _) => return bad("due", format!("is missing for a `{}` callback", kind.name())),
+            (Some(_), CallbackKind::New) => return bad("due", "is set on a callback never opened".into()),
+            (Some(due), _) => match due.by {
+                Some(by) if by > due.from => {}
+                _ => return bad("due.by", "does not close the window after it opens".into()),
+            },
+        }
+        let assigned = matches!(
+            kind,
+            CallbackKind::Assigned
+                | CallbackKind::Attempted
+                | CallbackKind::Rescheduled
+                | CallbackKind::Done
+                | CallbackKind::Filed
+        );
+        if assigned && self.specialist.is_none() {
+            return bad("specialist", format!("is missing for a `{}` callback", kind.name()));
+        }
+        let done = matches!(kind, CallbackKind::Done | CallbackKind::Filed);
+        if done != (self.done_at.is_some() && self.result.is_some() && self.record.is_some()) {
+            return bad(
+                "done_at",
+                format!("and the result and record clock do not match a `{}` callback", kind.name()),
+            );
+        }
+        if (kind == CallbackKind::Filed) != self.filed_at.is_some() {
+            return bad("filed_at", format!("does not match a `{}` callback", kind.name()));
+        }
+        if (kind == CallbackKind::Cancelled) != self.cancelled_at.is_some() {
+            return bad("cancelled_at", format!("does not match a `{}` callback", kind.name()));
+        }
+        if self.is_open() != self.scheduled.is_some() {
+            return bad("scheduled", format!("does not match a `{}` callback", kind.name()));
+        }
+        Ok(())
     }
 
     fn live_record(&self) -> Option<&ClockState> {

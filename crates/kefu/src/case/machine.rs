@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::class::{Class, Origin, Standing};
 use super::policy::{CaseConfig, TimeLimit};
-use crate::machine::{Context, Deadline, Kind, Machine, Rejection, Transition, decide};
+use crate::machine::{Context, Deadline, InvalidState, Kind, Machine, Rejection, Transition, checked_state, decide};
 use crate::sla::{Clock, ClockCommand, ClockError, ClockEvent, ClockKind, ClockState, SlaPolicy};
 
 /// The case machine (rules B5, B6, Q2, Q4, Q7). Its configuration is a [`CaseConfig`].
@@ -413,48 +413,52 @@ struct Opening {
     confirm_silence: Option<chrono::TimeDelta>,
 }
 
-/// A case's state: the step it is at, what it came from, and the latest SLA clock of each time limit.
-///
-/// ```
-/// use chrono::{TimeZone, Utc};
-/// use kefu::calendar::{Calendar, CalendarSet};
-/// use kefu::case::{Case, CaseCommand, CaseConfig, CasePolicies, InquiryChannel, Nature, TimeLimit, Origin, Standing};
-/// use kefu::machine::{Context, Instance, Principal};
-///
-/// let desk: CalendarSet = [("service-desk", Calendar::always_open(chrono_tz::UTC))].into_iter().collect();
-/// let config = CaseConfig::new(desk, CasePolicies::default())?;
-/// let (agent, t0) = (Principal::new("zhang.san"), Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap());
-/// let mut case = Instance::<Case>::new();
-/// let open = CaseCommand::Open {
-///     origin: Origin::inquiry(InquiryChannel::Chat, "Is there a discount for 20 tonnes?"),
-///     class: Nature::Price.into(),
-///     customer: "0042".into(),
-///     standing: Standing::Regular,
-/// };
-/// case.execute(&open, &Context::new(t0, &agent, &config))?;
-/// // An inquiry runs two clocks at once: the first response (Q4) and the desk's hour (B6).
-/// assert_eq!(case.state().running().collect::<Vec<_>>(), [TimeLimit::Respond, TimeLimit::Handle]);
-/// assert_eq!(case.state().customer(), Some("0042"));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CaseState {
-    kind: CaseKind,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    opening: Option<Opening>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    department: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    contacted: Option<DateTime<Utc>>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    chases: Vec<Chase>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    resolution: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    close_after: Option<DateTime<Utc>>,
-    /// One SLA clock per time limit that has applied so far (the latest run of each).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    clocks: BTreeMap<TimeLimit, ClockState>,
+checked_state! {
+    /// A case's state: the step it is at, what it came from, and the latest SLA clock of each time limit.
+    ///
+    /// Reading one from a snapshot checks that it is a state a case can be in (see [`InvalidState`]).
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use kefu::calendar::{Calendar, CalendarSet};
+    /// use kefu::case::{Case, CaseCommand, CaseConfig, CasePolicies, InquiryChannel, Nature, TimeLimit, Origin, Standing};
+    /// use kefu::machine::{Context, Instance, Principal};
+    ///
+    /// let desk: CalendarSet = [("service-desk", Calendar::always_open(chrono_tz::UTC))].into_iter().collect();
+    /// let config = CaseConfig::new(desk, CasePolicies::default())?;
+    /// let (agent, t0) = (Principal::new("zhang.san"), Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap());
+    /// let mut case = Instance::<Case>::new();
+    /// let open = CaseCommand::Open {
+    ///     origin: Origin::inquiry(InquiryChannel::Chat, "Is there a discount for 20 tonnes?"),
+    ///     class: Nature::Price.into(),
+    ///     customer: "0042".into(),
+    ///     standing: Standing::Regular,
+    /// };
+    /// case.execute(&open, &Context::new(t0, &agent, &config))?;
+    /// // An inquiry runs two clocks at once: the first response (Q4) and the desk's hour (B6).
+    /// assert_eq!(case.state().running().collect::<Vec<_>>(), [TimeLimit::Respond, TimeLimit::Handle]);
+    /// assert_eq!(case.state().customer(), Some("0042"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+    pub struct CaseState {
+        kind: CaseKind,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        opening: Option<Opening>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        department: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        contacted: Option<DateTime<Utc>>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        chases: Vec<Chase>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        resolution: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        close_after: Option<DateTime<Utc>>,
+        /// One SLA clock per time limit that has applied so far (the latest run of each).
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        clocks: BTreeMap<TimeLimit, ClockState>,
+    }
 }
 
 /// Whether a clock is still counting or paused (not idle, not met, not cancelled).
@@ -543,6 +547,26 @@ impl CaseState {
     /// The time limits whose clocks are running or paused.
     pub fn running(&self) -> impl Iterator<Item = TimeLimit> + '_ {
         self.clocks.iter().filter(|(_, c)| live(c)).map(|(o, _)| *o)
+    }
+
+    /// Checks what every reachable case state satisfies: opened unless new; a department once referred; a
+    /// resolution once resolved; every clock in the map started.
+    fn check(&self) -> Result<(), InvalidState> {
+        let bad = |field: &str, problem: String| Err(InvalidState::new(Case::NAME, field, problem));
+        let kind = self.kind;
+        if (kind == CaseKind::New) != self.opening.is_none() {
+            return bad("opening", format!("does not match a `{}` case", kind.name()));
+        }
+        if matches!(kind, CaseKind::Referred | CaseKind::WithDepartment) && self.department.is_none() {
+            return bad("department", format!("is missing for a `{}` case", kind.name()));
+        }
+        if matches!(kind, CaseKind::Resolved | CaseKind::Answered) && self.resolution.is_none() {
+            return bad("resolution", format!("is missing for a `{}` case", kind.name()));
+        }
+        if let Some((limit, _)) = self.clocks.iter().find(|(_, c)| c.kind() == ClockKind::Idle) {
+            return bad(&format!("clocks.{}", limit.name()), "was never started".into());
+        }
+        Ok(())
     }
 
     fn live_clock(&self, limit: TimeLimit) -> Option<&ClockState> {

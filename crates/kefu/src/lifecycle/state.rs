@@ -6,10 +6,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::event::LifecycleEvent;
-use super::machine::LifecycleKind;
+use super::machine::{Lifecycle, LifecycleKind};
 use super::obligation::Obligation;
 use super::ownership::Owner;
-use crate::machine::Machine;
+use crate::machine::{InvalidState, Kind, Machine, checked_state};
 use crate::sla::{Clock, ClockEvent, ClockState};
 
 /// The C6 exception on record.
@@ -25,53 +25,58 @@ pub struct ExceptionRecord {
     pub missing: Vec<String>,
 }
 
-/// A customer's state.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LifecycleState {
-    pub(super) kind: LifecycleKind,
-    pub(super) owner: Owner,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(super) contract: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub(super) documents: Vec<String>,
-    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
-    pub(super) received: BTreeSet<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(super) file_number: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(super) exception: Option<ExceptionRecord>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(super) file_clock: Option<ClockState>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(super) specialist: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(super) briefed_at: Option<DateTime<Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(super) briefing_clock: Option<ClockState>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(super) last_order: Option<DateTime<Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(super) quiet_at: Option<DateTime<Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(super) lapse_at: Option<DateTime<Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(super) f2_next_month: Option<DateTime<Utc>>,
-    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
-    pub(super) overdue_invoices: BTreeSet<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(super) settled_at: Option<DateTime<Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(super) sales_silent_until: Option<DateTime<Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(super) contact_calendar: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub(super) obligations: Vec<Obligation>,
-    #[serde(default)]
-    pub(super) obligations_opened: u32,
-    #[serde(default)]
-    pub(super) contacts_made: u32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(super) last_at: Option<DateTime<Utc>>,
+checked_state! {
+    /// A customer's state.
+    ///
+    /// Reading one from a snapshot checks that it is a state a customer can be in (see [`InvalidState`]): obligation
+    /// ids, the checklist, and the facts each kind of state implies.
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+    pub struct LifecycleState {
+        pub(super) kind: LifecycleKind,
+        pub(super) owner: Owner,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub(super) contract: Option<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub(super) documents: Vec<String>,
+        #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+        pub(super) received: BTreeSet<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub(super) file_number: Option<u64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub(super) exception: Option<ExceptionRecord>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub(super) file_clock: Option<ClockState>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub(super) specialist: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub(super) briefed_at: Option<DateTime<Utc>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub(super) briefing_clock: Option<ClockState>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub(super) last_order: Option<DateTime<Utc>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub(super) quiet_at: Option<DateTime<Utc>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub(super) lapse_at: Option<DateTime<Utc>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub(super) f2_next_month: Option<DateTime<Utc>>,
+        #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+        pub(super) overdue_invoices: BTreeSet<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub(super) settled_at: Option<DateTime<Utc>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub(super) sales_silent_until: Option<DateTime<Utc>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub(super) contact_calendar: Option<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub(super) obligations: Vec<Obligation>,
+        #[serde(default)]
+        pub(super) obligations_opened: u32,
+        #[serde(default)]
+        pub(super) contacts_made: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub(super) last_at: Option<DateTime<Utc>>,
+    }
 }
 
 impl LifecycleState {
@@ -186,6 +191,53 @@ impl LifecycleState {
 }
 
 impl LifecycleState {
+    /// Checks what every reachable customer state satisfies: obligation ids from 1 to `obligations_opened` without
+    /// repeats, each due no earlier than opened; received documents on the checklist; a contract from onboarding
+    /// on, and a file and an order while trading; no open obligation for a customer with sales or closed.
+    pub(crate) fn check(&self) -> Result<(), InvalidState> {
+        let bad = |field: &str, problem: String| Err(InvalidState::new(Lifecycle::NAME, field, problem));
+        let mut ids = BTreeSet::new();
+        for (i, o) in self.obligations.iter().enumerate() {
+            if o.id == 0 || o.id > self.obligations_opened || !ids.insert(o.id) {
+                let opened = self.obligations_opened;
+                return bad(
+                    &format!("obligations[{i}].id"),
+                    format!("is {}: ids run from 1 to {opened}, once each", o.id),
+                );
+            }
+            if o.due < o.opened_at {
+                return bad(&format!("obligations[{i}].due"), "is before the obligation was opened".into());
+            }
+        }
+        if let Some(d) = self.received.iter().find(|d| !self.documents.contains(d)) {
+            return bad("received", format!("holds `{d}`, which is not on the checklist"));
+        }
+        if self.file_number == Some(0) {
+            return bad("file_number", "is 0: file numbers start at 1".into());
+        }
+        let kind = self.kind;
+        let trading = matches!(kind, LifecycleKind::Active | LifecycleKind::Quiet | LifecycleKind::Lapsed);
+        let facts = match kind {
+            LifecycleKind::Prospect => self.contract.is_none() && self.last_order.is_none(),
+            LifecycleKind::Onboarding => self.contract.is_some() && self.last_order.is_none(),
+            _ if trading => {
+                self.contract.is_some()
+                    && self.file_number.is_some()
+                    && self.last_order.is_some()
+                    && self.quiet_at.is_some()
+                    && self.lapse_at.is_some()
+            }
+            _ => true,
+        };
+        if !facts {
+            return bad("kind", format!("is `{}`, which its contract, file and orders contradict", kind.name()));
+        }
+        if (self.owner == Owner::Sales || kind == LifecycleKind::Closed) && !self.obligations.is_empty() {
+            return bad("obligations", "are open for a customer customer service does not follow up".into());
+        }
+        Ok(())
+    }
+
     /// Folds one event into the state (the machine's `evolve`).
     pub(super) fn apply(&mut self, event: &LifecycleEvent) {
         use LifecycleEvent as E;
