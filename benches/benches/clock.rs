@@ -57,12 +57,15 @@ fn cases() -> Vec<Case> {
     let elapsed = SlaPolicy::elapsed("B5 first contact", TimeDelta::hours(24))
         .with_warning(0.5)
         .unwrap()
-        .with_escalation("supervisor", TimeDelta::zero());
+        .with_escalation("supervisor", TimeDelta::zero())
+        .unwrap();
     let business = SlaPolicy::business("B6 handle", TimeDelta::hours(1), "service-desk")
         .with_warning(0.75)
         .unwrap()
         .with_escalation("department_head", TimeDelta::zero())
-        .with_escalation("leadership", TimeDelta::hours(1));
+        .unwrap()
+        .with_escalation("leadership", TimeDelta::hours(1))
+        .unwrap();
     let cases = vec![
         case("elapsed", elapsed, shanghai_at(2026, 10, 31, 5, 30), shanghai_at(2026, 10, 31, 13, 30)),
         case("business", business, shanghai_at(2026, 11, 2, 9, 15), shanghai_at(2026, 11, 2, 9, 20)),

@@ -19,7 +19,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use criterion::{Criterion, Throughput, criterion_main};
 use kefu::calendar::CalendarSet;
 use kefu::lifecycle::{
-    C5_DOCUMENTS, Channel, Lifecycle, LifecycleCommand, LifecycleConfig, LifecycleKind, LifecyclePolicy,
+    C5_DOCUMENTS, ContactChannel, Lifecycle, LifecycleCommand, LifecycleConfig, LifecycleKind, LifecyclePolicy,
 };
 use kefu::machine::{Context, Instance, Principal};
 use kefu_benches::{shanghai, shanghai_at};
@@ -44,8 +44,8 @@ fn palette() -> [LifecycleCommand; 6] {
         LifecycleCommand::PaymentOverdue { invoice: "INV".into() },
         LifecycleCommand::PaymentSettled { invoice: "INV".into() },
         LifecycleCommand::SalesContactLogged,
-        LifecycleCommand::ContactMade { channel: Channel::Phone },
-        LifecycleCommand::ContactMade { channel: Channel::Sms },
+        LifecycleCommand::ContactMade { channel: ContactChannel::Phone },
+        LifecycleCommand::ContactMade { channel: ContactChannel::Sms },
     ]
 }
 
@@ -116,11 +116,7 @@ fn tick_until(
     config: &LifecycleConfig,
     system: &Principal,
 ) -> usize {
-    let mut events = 0;
-    while let Some(due) = customer.next_deadline().filter(|d| d.at <= until) {
-        events += customer.execute(&LifecycleCommand::Tick, &Context::new(due.at, system, config)).unwrap().len();
-    }
-    events
+    customer.catch_up(&LifecycleCommand::Tick, &Context::new(until, system, config)).unwrap().len()
 }
 
 /// Evolves every customer through its quarter; returns the number of lifecycle events and how many ended lapsed.

@@ -17,7 +17,6 @@ use kefu::approval::Approval;
 use kefu::callback::Callback;
 use kefu::case::Case;
 use kefu::lifecycle::Lifecycle;
-use kefu::machine::example::Exception;
 use kefu::machine::{Kind, Machine, TransitionGraph};
 use kefu::script::{S1_TOML, S2_TOML, ValidScript};
 use kefu::sla::Clock;
@@ -60,7 +59,6 @@ fn pictures_of_script(text: &str) -> Vec<(String, String)> {
 fn pictures() -> Vec<(String, String)> {
     let mut all = Vec::new();
     all.extend(pictures_of::<Clock>());
-    all.extend(pictures_of::<Exception>());
     all.extend(pictures_of::<Approval>());
     all.extend(pictures_of::<Case>());
     all.extend(pictures_of_script(S1_TOML));

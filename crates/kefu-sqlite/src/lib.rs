@@ -57,7 +57,9 @@
 //!
 //! ```
 //! use chrono::{TimeZone, Utc};
-//! use kefu::machine::{example::{Exception, ExceptionCommand, ExceptionPolicy}, Context, Principal};
+//! use kefu::approval::{Approval, ApprovalChain, ApprovalCommand};
+//! use kefu::calendar::CalendarSet;
+//! use kefu::machine::{Context, Principal};
 //! use kefu::store::{Runner, Store};
 //! use kefu_sqlite::{InTransaction, SqliteStore};
 //! use rusqlite::{Connection, TransactionBehavior};
@@ -69,11 +71,12 @@
 //! conn.execute_batch("CREATE TABLE customer (id TEXT PRIMARY KEY)")?;
 //!
 //! let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).single().ok_or("bad date")?;
-//! let (clerk, policy) = (Principal::new("clerk"), ExceptionPolicy::default());
+//! let (clerk, calendars) = (Principal::new("clerk"), CalendarSet::new());
+//! let request = ApprovalCommand::Request { chain: ApprovalChain::c6_incomplete_file(), subject: "acme".into() };
 //! let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
 //! tx.execute("INSERT INTO customer (id) VALUES ('acme')", [])?;
 //! let kefu = InTransaction::new(&tx);
-//! Runner::new().execute::<Exception, _>(&kefu, "acme/exception", &ExceptionCommand::Request, &Context::new(now, &clerk, &policy), None)?;
+//! Runner::new().execute::<Approval, _>(&kefu, "acme/c6", &request, &Context::new(now, &clerk, &calendars), None)?;
 //! tx.commit()?; // both rows, or (on rollback) neither
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -287,18 +290,21 @@ impl SqliteStore {
     ///
     /// ```
     /// use chrono::{TimeZone, Utc};
-    /// use kefu::machine::{example::{Exception, ExceptionCommand, ExceptionPolicy}, Context, Principal};
+    /// use kefu::approval::{Approval, ApprovalChain, ApprovalCommand};
+    /// use kefu::calendar::CalendarSet;
+    /// use kefu::machine::{Context, Principal};
     /// use kefu::store::{RunError, Runner};
     /// use kefu_sqlite::SqliteStore;
     ///
     /// let dir = tempfile::tempdir()?;
     /// let store = SqliteStore::open(dir.path().join("kefu.db"))?;
     /// let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).single().ok_or("bad date")?;
-    /// let (clerk, policy) = (Principal::new("clerk"), ExceptionPolicy::default());
-    /// let ctx = Context::new(now, &clerk, &policy);
+    /// let (clerk, calendars) = (Principal::new("clerk"), CalendarSet::new());
+    /// let ctx = Context::new(now, &clerk, &calendars);
+    /// let request = ApprovalCommand::Request { chain: ApprovalChain::c6_incomplete_file(), subject: "file".into() };
     /// store.transaction(|tx| {
     ///     for id in ["x-1", "x-2", "x-3"] {
-    ///         Runner::new().execute::<Exception, _>(tx, id, &ExceptionCommand::Request, &ctx, None)?;
+    ///         Runner::new().execute::<Approval, _>(tx, id, &request, &ctx, None)?;
     ///     }
     ///     Ok::<_, RunError<_>>(())
     /// })?;

@@ -103,7 +103,7 @@
 //! let calendars: CalendarSet = [("utc", Calendar::always_open(chrono_tz::UTC))].into_iter().collect();
 //! let policy = SlaPolicy::elapsed("B5 first contact", TimeDelta::hours(24))
 //!     .with_warning(0.75)?
-//!     .with_escalation("leadership", TimeDelta::hours(2));
+//!     .with_escalation("leadership", TimeDelta::hours(2))?;
 //! let (system, t0) = (Principal::system(), Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap());
 //! let at = |hours| Context::new(t0 + TimeDelta::hours(hours), &system, &calendars);
 //!

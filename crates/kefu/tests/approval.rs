@@ -158,7 +158,7 @@ fn each_step_runs_under_its_sla_clock_which_reminds_escalates_and_stops() -> Res
     let (p, cals) = (people(), office());
     let policy = SlaPolicy::business("decide within 4 business hours", TimeDelta::hours(4), "office")
         .with_warning(0.5)?
-        .with_escalation("general_manager", TimeDelta::zero());
+        .with_escalation("general_manager", TimeDelta::zero())?;
     let mut credit = Instance::<Approval>::new();
     // Requested Monday 16:00: the review is due Tuesday 11:00 (2 hours on Monday, 2 on Tuesday).
     run(
@@ -237,7 +237,8 @@ fn random_approval_histories_obey_the_machine_laws() {
     let cals = office();
     let p = people();
     let policy = SlaPolicy::business("4 business hours", TimeDelta::hours(4), "office")
-        .with_escalation("general_manager", TimeDelta::hours(1));
+        .with_escalation("general_manager", TimeDelta::hours(1))
+        .expect("a valid rung");
     let commands = prop_oneof![
         1 => Just(request(ApprovalChain::c7_credit_change().with_step_sla(policy))),
         1 => Just(request(ApprovalChain::c6_incomplete_file())),

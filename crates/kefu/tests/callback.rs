@@ -12,7 +12,9 @@ use kefu::callback::{
     CallbackPolicy, CallbackPolicyError, Due, Occasion, Period, Problem, Reason, Status, coverage,
 };
 use kefu::case::{Origin, Standing};
-use kefu::lifecycle::{Channel, FollowUp, Obligation};
+use kefu::lifecycle::{
+    C5_DOCUMENTS, ContactChannel, FollowUp, Lifecycle, LifecycleCommand, LifecycleConfig, LifecyclePolicy, Obligation,
+};
 use kefu::machine::{Context, Instance, Principal, Rejection, TransitionGraph, replay};
 use kefu::script::{Answer, Outcome, RunCommand, S1_TOML, ScriptRun, ValidScript};
 use kefu::sla::{ClockEvent, ClockKind, ClockStatus, SlaPolicy};
@@ -103,7 +105,7 @@ impl<'a> Run<'a> {
     }
 
     fn reach(&mut self, at: DateTime<Utc>) {
-        self.ok(CallbackCommand::Attempt { channel: Channel::Phone, reached: true }, at);
+        self.ok(CallbackCommand::Attempt { channel: ContactChannel::Phone, reached: true }, at);
     }
 
     fn replays(&self) {
@@ -111,7 +113,7 @@ impl<'a> Run<'a> {
     }
 }
 
-fn attempt(channel: Channel, reached: bool) -> CallbackCommand {
+fn attempt(channel: ContactChannel, reached: bool) -> CallbackCommand {
     CallbackCommand::Attempt { channel, reached }
 }
 
@@ -123,16 +125,23 @@ fn finish(notes: &str) -> CallbackCommand {
 fn rule_b1_every_channel_counts_and_an_unreached_attempt_keeps_the_callback_assigned() {
     let config = config();
     let mut run = Run::assigned(&config, Due::after_sale("0042", "SO-1", sh(20, 9, 0)), sh(20, 9, 0));
-    for (i, channel) in [Channel::Phone, Channel::Visit, Channel::ServiceVisit].into_iter().enumerate() {
+    for (i, channel) in
+        [ContactChannel::Phone, ContactChannel::Visit, ContactChannel::ServiceVisit].into_iter().enumerate()
+    {
         run.ok(attempt(channel, false), sh(20, 10, i as u32));
         assert_eq!(run.instance.kind(), CallbackKind::Assigned, "not reached on {channel:?}");
     }
-    run.ok(attempt(Channel::Sms, true), sh(20, 10, 30));
+    run.ok(attempt(ContactChannel::Sms, true), sh(20, 10, 30));
     assert_eq!(run.instance.kind(), CallbackKind::Attempted);
     let channels: Vec<_> = run.instance.state().attempts().iter().map(|a| (a.channel, a.reached)).collect();
     assert_eq!(
         channels,
-        [(Channel::Phone, false), (Channel::Visit, false), (Channel::ServiceVisit, false), (Channel::Sms, true)]
+        [
+            (ContactChannel::Phone, false),
+            (ContactChannel::Visit, false),
+            (ContactChannel::ServiceVisit, false),
+            (ContactChannel::Sms, true)
+        ]
     );
     run.replays();
 }
@@ -142,7 +151,8 @@ fn rule_b1_a_callback_is_attempted_only_once_distributed() {
     let config = config();
     let mut run = Run::new(&config);
     run.ok(CallbackCommand::Open(Due::after_sale("0042", "SO-1", sh(20, 9, 0))), sh(20, 9, 0));
-    let err = run.instance.execute(&attempt(Channel::Phone, true), &Context::new(sh(20, 10, 0), &run.who, &config));
+    let err =
+        run.instance.execute(&attempt(ContactChannel::Phone, true), &Context::new(sh(20, 10, 0), &run.who, &config));
     assert!(matches!(err, Err(Rejection::NotAllowed { state: "due", command: "attempt", .. })));
 }
 
@@ -176,7 +186,7 @@ fn rule_b2_only_the_assigned_specialist_calls_finishes_and_files() {
     let mut run = Run::assigned(&config, Due::after_sale("0042", "SO-7781", sh(20, 9, 0)), sh(20, 9, 0));
     // Another specialist cannot take over the call without a reassignment.
     run.who = Principal::new("li.wei");
-    let err = run.exec(attempt(Channel::Phone, true), sh(20, 10, 0)).unwrap_err();
+    let err = run.exec(attempt(ContactChannel::Phone, true), sh(20, 10, 0)).unwrap_err();
     assert!(err.contains("assigned to `wang.fang`; `li.wei` may not act on it"), "{err}");
     // The assigned specialist can; the ERP importing a result acts as the system principal.
     run.who = Principal::new("wang.fang");
@@ -351,11 +361,12 @@ fn rule_b9_a_reschedule_moves_out_of_quiet_hours() {
         if requested == Some(sh(20, 12, 30)) && to == sh(20, 13, 30)));
     assert_eq!(run.instance.kind(), CallbackKind::Rescheduled);
     // An attempt at 12:45 would disturb the customer at rest: refused, with the next allowed instant.
-    let err = run.instance.execute(&attempt(Channel::Phone, true), &Context::new(sh(20, 12, 45), &run.who, &config));
+    let err =
+        run.instance.execute(&attempt(ContactChannel::Phone, true), &Context::new(sh(20, 12, 45), &run.who, &config));
     assert!(matches!(err, Err(Rejection::Refused { reason: CallbackError::QuietHours { next_open, .. }, .. })
         if next_open == sh(20, 13, 30)));
     // Not reached at 13:30; reached at 19:55; "call me at nine tonight": after 20:00, so tomorrow at 09:00.
-    run.ok(attempt(Channel::Phone, false), sh(20, 13, 30));
+    run.ok(attempt(ContactChannel::Phone, false), sh(20, 13, 30));
     assert_eq!(run.instance.kind(), CallbackKind::Rescheduled);
     run.reach(sh(20, 19, 55));
     run.ok(CallbackCommand::Reschedule { to: Some(sh(20, 21, 0)) }, sh(20, 19, 56));
@@ -374,8 +385,8 @@ fn rule_b9_the_customers_own_contact_calendar_wins() {
     let due = Due::after_sale("0077", "SO-9", sh(20, 9, 0)).with_contact_calendar("afternoons-0077");
     let mut run = Run::assigned(&config, due, sh(20, 9, 0));
     assert_eq!(run.instance.state().scheduled(), Some(sh(20, 14, 0)));
-    assert!(run.exec(attempt(Channel::Visit, true), sh(20, 10, 0)).unwrap_err().contains("B9"));
-    run.ok(attempt(Channel::Visit, true), sh(20, 14, 0));
+    assert!(run.exec(attempt(ContactChannel::Visit, true), sh(20, 10, 0)).unwrap_err().contains("B9"));
+    run.ok(attempt(ContactChannel::Visit, true), sh(20, 14, 0));
     // Friday 17:00 is closing time: a call asked for at 18:00 goes to Monday 14:00.
     run.ok(CallbackCommand::Reschedule { to: Some(sh(20, 18, 0)) }, sh(20, 14, 5));
     assert_eq!(run.instance.state().scheduled(), Some(sh(23, 14, 0)));
@@ -475,6 +486,62 @@ fn the_table_is_well_formed_and_states_survive_serde() -> Result {
     // The default policy as TOML, and back.
     let text = toml::to_string(&CallbackPolicy::default())?;
     assert_eq!(toml::from_str::<CallbackPolicy>(&text)?, CallbackPolicy::default());
+    Ok(())
+}
+
+/// The month of a lapsed customer's second F2 contact is the month that reports it missed.
+#[test]
+fn rule_b10_a_missed_second_f2_contact_of_june_is_reported_in_june() -> Result {
+    let office = Calendar::from_toml_str(include_str!("fixtures/shanghai-2026-sample.toml"))?;
+    let lifecycle = LifecycleConfig::new([("office", office)].into_iter().collect(), LifecyclePolicy::default());
+    let local = |m, d, h, min| Shanghai.with_ymd_and_hms(2026, m, d, h, min, 0).single().expect("unambiguous").to_utc();
+    let (erp, system) = (Principal::new("erp"), Principal::system());
+    let fact = |customer: &mut Instance<Lifecycle>, command: &LifecycleCommand, at| {
+        customer.catch_up(&LifecycleCommand::Tick, &Context::new(at, &system, &lifecycle))?;
+        customer.execute(command, &Context::new(at, &erp, &lifecycle))
+    };
+
+    // Ordered on 1 May, called once when quiet, lapsed on 1 June: June owes two F2 contacts.
+    let mut customer = Instance::<Lifecycle>::new();
+    fact(&mut customer, &LifecycleCommand::ContractAccepted { contract: "HT-0042".into() }, local(5, 1, 8, 0))?;
+    for document in C5_DOCUMENTS {
+        fact(&mut customer, &LifecycleCommand::DocumentReceived { document: document.into() }, local(5, 1, 8, 0))?;
+    }
+    fact(&mut customer, &LifecycleCommand::FileCreated { file_number: 42 }, local(5, 1, 8, 0))?;
+    fact(&mut customer, &LifecycleCommand::OrderPlaced { order: "SO-1".into() }, local(5, 1, 10, 0))?;
+    fact(&mut customer, &LifecycleCommand::ContactMade { channel: ContactChannel::Phone }, local(5, 9, 10, 0))?;
+    customer.catch_up(&LifecycleCommand::Tick, &Context::new(local(6, 1, 10, 0), &system, &lifecycle))?;
+    let owed = customer.state().obligations().to_vec();
+    assert_eq!(owed.len(), 2);
+    // The second is due at June's last second, not at the first instant of July.
+    assert_eq!(owed[1].due, local(6, 30, 23, 59) + TimeDelta::seconds(59));
+
+    // The ERP makes a callback of each; the first is done on 10 June, the second forgotten.
+    let config = config();
+    let mut first = Run::assigned(&config, Due::follow_up("0042", &owed[0]), local(6, 1, 10, 0));
+    let mut second = Run::assigned(&config, Due::follow_up("0042", &owed[1]), local(6, 1, 10, 0));
+    first.reach(local(6, 10, 10, 0));
+    first.ok(finish("will order again in July"), local(6, 10, 10, 5));
+    fact(&mut customer, &LifecycleCommand::ContactMade { channel: ContactChannel::Phone }, local(6, 10, 10, 0))?;
+    let july = local(7, 1, 9, 0);
+    let missed = second.instance.catch_up(&CallbackCommand::Tick, &Context::new(july, &system, &config))?;
+    assert_eq!(missed, [CallbackEvent::Missed { at: owed[1].due }]);
+    customer.catch_up(&LifecycleCommand::Tick, &Context::new(july, &system, &lifecycle))?;
+    assert!(customer.state().obligations().iter().any(|o| o.id == owed[1].id && o.overdue));
+
+    // June's report shows the miss; July's does not count it again.
+    let callbacks = [("cb-1", first.instance.state()), ("cb-2", second.instance.state())];
+    let june = coverage(Period::new(local(6, 1, 0, 0), local(7, 1, 0, 0)), july, callbacks);
+    assert_eq!((june.due(), june.done, june.missed), (2, 1, 1));
+    assert!(!june.is_full());
+    assert_eq!(june.coverage().to_string(), "1/2");
+    let listed = june.missed_list();
+    assert!(matches!(
+        &listed[0].reason,
+        Reason::FollowUp { follow_up: FollowUp::F2Contact { month, number: 2, of: 2 }, .. } if month == "2026-06"
+    ));
+    let july_report = coverage(Period::new(local(7, 1, 0, 0), local(8, 1, 0, 0)), local(8, 1, 0, 0), callbacks);
+    assert_eq!(july_report.due(), 0);
     Ok(())
 }
 

@@ -13,7 +13,7 @@ use kefu::callback::{
     CallbackState, Due, Occasion, Period, Problem, Status, coverage,
 };
 use kefu::case::Standing;
-use kefu::lifecycle::Channel;
+use kefu::lifecycle::ContactChannel;
 use kefu::machine::{Context, Instance, Principal, allows};
 use kefu::sla::ClockKind;
 use kefu::testing::machine::{Laws, Step};
@@ -59,8 +59,13 @@ fn any_due() -> impl Strategy<Value = Due> {
     })
 }
 
-fn any_channel() -> impl Strategy<Value = Channel> {
-    prop_oneof![Just(Channel::Phone), Just(Channel::Visit), Just(Channel::ServiceVisit), Just(Channel::Sms)]
+fn any_channel() -> impl Strategy<Value = ContactChannel> {
+    prop_oneof![
+        Just(ContactChannel::Phone),
+        Just(ContactChannel::Visit),
+        Just(ContactChannel::ServiceVisit),
+        Just(ContactChannel::Sms)
+    ]
 }
 
 fn any_command() -> impl Strategy<Value = CallbackCommand> {
@@ -161,11 +166,11 @@ proptest! {
             let mut path = vec![
                 CallbackCommand::Open(due),
                 CallbackCommand::Assign { specialist: "li.wei".into() },
-                CallbackCommand::Attempt { channel: Channel::Phone, reached: true },
+                CallbackCommand::Attempt { channel: ContactChannel::Phone, reached: true },
             ];
             if reschedule {
                 path.push(CallbackCommand::Reschedule { to: Some(monday_0900() + TimeDelta::hours(3)) });
-                path.push(CallbackCommand::Attempt { channel: Channel::Sms, reached: true });
+                path.push(CallbackCommand::Attempt { channel: ContactChannel::Sms, reached: true });
             }
             path.extend([CallbackCommand::Finish { result: CallResult::summary("fine") }, CallbackCommand::File]);
             path
@@ -175,7 +180,7 @@ proptest! {
             // after a reschedule, which goes to the rescheduled time.
             let mut prefix: Vec<_> = path.into_iter().take(n).map(|command| {
                 let after = match command {
-                    CallbackCommand::Attempt { channel: Channel::Sms, .. } => TimeDelta::hours(4) + TimeDelta::minutes(30),
+                    CallbackCommand::Attempt { channel: ContactChannel::Sms, .. } => TimeDelta::hours(4) + TimeDelta::minutes(30),
                     _ => TimeDelta::zero(),
                 };
                 Step::Command { after, principal: 0, command }

@@ -6,8 +6,8 @@ use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use chrono_tz::Asia::Shanghai;
 use kefu::calendar::{Calendar, CalendarSet};
 use kefu::case::{
-    Case, CaseCommand, CaseConfig, CaseError, CaseEvent, CaseKind, CasePolicies, Channel, Class, Nature, Obligation,
-    Origin, Standing, Urgency,
+    Case, CaseCommand, CaseConfig, CaseError, CaseEvent, CaseKind, CasePolicies, Class, InquiryChannel, Nature, Origin,
+    Standing, TimeLimit, Urgency,
 };
 use kefu::machine::{Context, Instance, Principal, Rejection, TransitionGraph, replay};
 use kefu::sla::{ClockEvent, ClockKind, ClockStatus, SlaPolicy, Target};
@@ -56,15 +56,15 @@ fn run(
     case.execute(command, &Context::new(at, who, config))
 }
 
-fn due(case: &Instance<Case>, obligation: Obligation) -> Option<DateTime<Utc>> {
-    case.state().clock(obligation).and_then(|c| c.due_at())
+fn due(case: &Instance<Case>, limit: TimeLimit) -> Option<DateTime<Utc>> {
+    case.state().clock(limit).and_then(|c| c.due_at())
 }
 
-fn clock_events(events: &[CaseEvent], of: Obligation) -> Vec<&ClockEvent> {
+fn clock_events(events: &[CaseEvent], of: TimeLimit) -> Vec<&ClockEvent> {
     events
         .iter()
         .filter_map(|e| match e {
-            CaseEvent::Clock { obligation, event } if *obligation == of => Some(event),
+            CaseEvent::Clock { limit, event } if *limit == of => Some(event),
             _ => None,
         })
         .collect()
@@ -85,8 +85,8 @@ fn rule_b6_a_problem_found_friday_1730_is_resolved_that_evening_not_monday() -> 
     assert_eq!(case.kind(), CaseKind::Handling);
     // B6, default elapsed hour: due Friday 18:30, never left to the next day. No response clock: the customer was
     // just on the phone.
-    assert_eq!(due(&case, Obligation::Handle), Some(sh(20, 18, 30)));
-    assert!(case.state().clock(Obligation::Respond).is_none());
+    assert_eq!(due(&case, TimeLimit::Handle), Some(sh(20, 18, 30)));
+    assert!(case.state().clock(TimeLimit::Respond).is_none());
     assert_eq!(case.next_deadline().map(|d| (d.at, d.label)), Some((sh(20, 18, 15), "sla_warning")));
 
     // The supervisor decides it at 18:10: the clock is met on time.
@@ -94,7 +94,7 @@ fn rule_b6_a_problem_found_friday_1730_is_resolved_that_evening_not_monday() -> 
     log.extend(run(&mut case, &resolve, sh(20, 18, 10), &supervisor(), &config)?);
     assert_eq!(case.kind(), CaseKind::Resolved);
     assert_eq!(
-        case.state().clock(Obligation::Handle).map(|c| c.status(sh(23, 9, 0))),
+        case.state().clock(TimeLimit::Handle).map(|c| c.status(sh(23, 9, 0))),
         Some(ClockStatus::Met { late: false })
     );
     assert_eq!(replay::<Case>(&log), case);
@@ -105,11 +105,11 @@ fn rule_b6_a_problem_found_friday_1730_is_resolved_that_evening_not_monday() -> 
 fn rule_b6_unhandled_the_hour_breaches_and_escalates_to_the_supervisor_then_leadership() -> Result {
     let config = config();
     let mut case = Instance::<Case>::new();
-    let inquiry = Origin::inquiry(Channel::Phone, "The pump seal leaks again");
+    let inquiry = Origin::inquiry(InquiryChannel::Phone, "The pump seal leaks again");
     run(&mut case, &open(inquiry, Nature::AfterSales.into(), Standing::Regular), sh(20, 17, 30), &agent(), &config)?;
     // The scheduler ticks late, at 19:45: every threshold is recorded at its own instant.
     let events = run(&mut case, &CaseCommand::Tick, sh(20, 19, 45), &Principal::system(), &config)?;
-    let handle = clock_events(&events, Obligation::Handle);
+    let handle = clock_events(&events, TimeLimit::Handle);
     assert_eq!(
         handle,
         [
@@ -120,7 +120,7 @@ fn rule_b6_unhandled_the_hour_breaches_and_escalates_to_the_supervisor_then_lead
         ]
     );
     // The response clock counts business time: 30 minutes on Friday, 90 on Monday.
-    assert_eq!(due(&case, Obligation::Respond), Some(sh(23, 10, 30)));
+    assert_eq!(due(&case, TimeLimit::Respond), Some(sh(23, 10, 30)));
     assert_eq!(case.next_deadline().map(|d| d.at), Some(sh(23, 10, 0)));
     Ok(())
 }
@@ -134,7 +134,7 @@ fn rule_b6_business_time_is_a_configuration_choice() -> Result {
     let problem = Origin::callback("cb-1120-07", "Invoice has the wrong tax number", None);
     run(&mut case, &open(problem, Nature::Price.into(), Standing::Regular), sh(20, 17, 30), &agent(), &config)?;
     // 30 minutes on Friday, 30 on Monday: what B6's "never left to the next day" forbids, hence not the default.
-    assert_eq!(due(&case, Obligation::Handle), Some(sh(23, 9, 30)));
+    assert_eq!(due(&case, TimeLimit::Handle), Some(sh(23, 9, 30)));
     Ok(())
 }
 
@@ -154,9 +154,9 @@ fn rule_b5_feedback_within_an_hour_first_contact_within_24_hours_and_chased() ->
     // The supervisor cannot decide it: referring it to logistics meets B6's hour and starts B5's.
     let events =
         run(&mut case, &CaseCommand::Refer { department: "logistics".into() }, sh(20, 17, 45), &supervisor(), &config)?;
-    assert!(matches!(clock_events(&events, Obligation::Handle)[..], [ClockEvent::Met { late: false, .. }]));
+    assert!(matches!(clock_events(&events, TimeLimit::Handle)[..], [ClockEvent::Met { late: false, .. }]));
     assert_eq!(case.kind(), CaseKind::Referred);
-    assert_eq!(due(&case, Obligation::Forward), Some(sh(20, 18, 45)));
+    assert_eq!(due(&case, TimeLimit::Forward), Some(sh(20, 18, 45)));
     log.extend(events);
 
     // Customer service chases; logistics acknowledges the feedback form at 18:00: 24 hours for first contact.
@@ -169,10 +169,10 @@ fn rule_b5_feedback_within_an_hour_first_contact_within_24_hours_and_chased() ->
     )?);
     log.extend(run(&mut case, &CaseCommand::Acknowledge, sh(20, 18, 0), &logistics(), &config)?);
     assert_eq!(case.kind(), CaseKind::WithDepartment);
-    assert_eq!(case.state().clock(Obligation::Forward).map(|c| c.kind()), Some(ClockKind::Met));
-    assert_eq!(due(&case, Obligation::Department), Some(sh(21, 18, 0)));
+    assert_eq!(case.state().clock(TimeLimit::Forward).map(|c| c.kind()), Some(ClockKind::Met));
+    assert_eq!(due(&case, TimeLimit::Department), Some(sh(21, 18, 0)));
     assert_eq!(
-        case.state().clock(Obligation::Department).and_then(|c| c.policy()).map(|p| p.name()),
+        case.state().clock(TimeLimit::Department).and_then(|c| c.policy()).map(|p| p.name()),
         Some("B5 first contact (regular customer)")
     );
 
@@ -211,11 +211,11 @@ fn rule_b5_a_lapsed_customer_is_owed_a_solution_plan_and_a_named_department_gets
     let problem = Origin::callback("cb-1120-09", "Price higher than the competitor's", Some("sales"));
     run(&mut case, &open(problem, Nature::Price.into(), Standing::Lapsed), sh(20, 17, 30), &agent(), &config)?;
     assert_eq!(case.kind(), CaseKind::Referred);
-    assert!(case.state().clock(Obligation::Handle).is_none());
-    assert_eq!(due(&case, Obligation::Forward), Some(sh(20, 18, 30)));
+    assert!(case.state().clock(TimeLimit::Handle).is_none());
+    assert_eq!(due(&case, TimeLimit::Forward), Some(sh(20, 18, 30)));
     run(&mut case, &CaseCommand::Acknowledge, sh(20, 17, 40), &Principal::new("sales.head"), &config)?;
     assert_eq!(
-        case.state().clock(Obligation::Department).and_then(|c| c.policy()).map(|p| p.name()),
+        case.state().clock(TimeLimit::Department).and_then(|c| c.policy()).map(|p| p.name()),
         Some("B5 solution plan (lapsed customer)")
     );
     let err =
@@ -225,7 +225,7 @@ fn rule_b5_a_lapsed_customer_is_owed_a_solution_plan_and_a_named_department_gets
     let plan = CaseCommand::Contact { plan: Some("Volume discount of 3% from the next order".into()) };
     run(&mut case, &plan, sh(21, 9, 0), &Principal::new("sales.head"), &config)?;
     assert_eq!(
-        case.state().clock(Obligation::Department).map(|c| c.status(sh(22, 0, 0))),
+        case.state().clock(TimeLimit::Department).map(|c| c.status(sh(22, 0, 0))),
         Some(ClockStatus::Met { late: false })
     );
     let again = run(&mut case, &plan, sh(21, 9, 5), &Principal::new("sales.head"), &config).unwrap_err();
@@ -242,7 +242,7 @@ fn rule_b5_a_department_that_does_not_help_is_escalated_to_leadership() -> Resul
     run(&mut case, &CaseCommand::Acknowledge, sh(20, 18, 0), &Principal::new("qa.clerk"), &config)?;
     let events = run(&mut case, &CaseCommand::Tick, sh(22, 0, 0), &Principal::system(), &config)?;
     assert_eq!(
-        clock_events(&events, Obligation::Department),
+        clock_events(&events, TimeLimit::Department),
         [
             &ClockEvent::Warned { at: sh(21, 12, 0), permille: 750 },
             &ClockEvent::Breached { at: sh(21, 18, 0) },
@@ -253,7 +253,7 @@ fn rule_b5_a_department_that_does_not_help_is_escalated_to_leadership() -> Resul
     // The contact comes late: met, late, on the record.
     run(&mut case, &CaseCommand::Contact { plan: None }, sh(22, 9, 0), &Principal::new("qa.head"), &config)?;
     assert_eq!(
-        case.state().clock(Obligation::Department).map(|c| c.status(sh(22, 9, 0))),
+        case.state().clock(TimeLimit::Department).map(|c| c.status(sh(22, 9, 0))),
         Some(ClockStatus::Met { late: true })
     );
     Ok(())
@@ -262,7 +262,7 @@ fn rule_b5_a_department_that_does_not_help_is_escalated_to_leadership() -> Resul
 #[test]
 fn rule_q2_inquiries_from_every_channel_are_classified_answered_and_followed_up() -> Result {
     let config = config();
-    for channel in [Channel::Phone, Channel::Email, Channel::Chat, Channel::Social] {
+    for channel in [InquiryChannel::Phone, InquiryChannel::Email, InquiryChannel::Chat, InquiryChannel::Social] {
         let mut case = Instance::<Case>::new();
         let inquiry = Origin::inquiry(channel, "How is the resin stored in winter?");
         let mut log = run(
@@ -273,7 +273,7 @@ fn rule_q2_inquiries_from_every_channel_are_classified_answered_and_followed_up(
             &config,
         )?;
         assert_eq!(case.state().class(), Some(Class::new(Nature::ProductUse, Urgency::Normal)));
-        assert_eq!(due(&case, Obligation::Respond), Some(sh(23, 11, 0)), "{channel:?}");
+        assert_eq!(due(&case, TimeLimit::Respond), Some(sh(23, 11, 0)), "{channel:?}");
         log.extend(run(
             &mut case,
             &CaseCommand::Respond { note: "Looking into it".into() },
@@ -304,7 +304,7 @@ fn rule_q2_inquiries_from_every_channel_are_classified_answered_and_followed_up(
             &config,
         )?);
         assert_eq!(case.kind(), CaseKind::Handling);
-        assert_eq!(due(&case, Obligation::Handle), Some(sh(23, 15, 0)));
+        assert_eq!(due(&case, TimeLimit::Handle), Some(sh(23, 15, 0)));
         log.extend(run(
             &mut case,
             &CaseCommand::Resolve { resolution: "Below 60% RH".into() },
@@ -333,7 +333,7 @@ fn rule_q4_the_class_selects_the_sla_policies() -> Result {
         let mut case = Instance::<Case>::new();
         run(
             &mut case,
-            &open(Origin::inquiry(Channel::Email, "?"), class, Standing::Regular),
+            &open(Origin::inquiry(InquiryChannel::Email, "?"), class, Standing::Regular),
             sh(23, 9, 0),
             &agent(),
             &config,
@@ -342,22 +342,22 @@ fn rule_q4_the_class_selects_the_sla_policies() -> Result {
     };
     let urgent = opened(Class::new(Nature::AfterSales, Urgency::Urgent))?;
     assert_eq!(
-        (due(&urgent, Obligation::Respond), due(&urgent, Obligation::Handle)),
+        (due(&urgent, TimeLimit::Respond), due(&urgent, TimeLimit::Handle)),
         (Some(sh(23, 9, 30)), Some(sh(23, 9, 30)))
     );
     let normal = opened(Class::new(Nature::AfterSales, Urgency::Normal))?;
     assert_eq!(
-        (due(&normal, Obligation::Respond), due(&normal, Obligation::Handle)),
+        (due(&normal, TimeLimit::Respond), due(&normal, TimeLimit::Handle)),
         (Some(sh(23, 11, 0)), Some(sh(23, 10, 0)))
     );
     // Low urgency: 8 business hours to respond — 7.5 on Monday, the rest on Tuesday.
     let low = opened(Class::new(Nature::Suggestion, Urgency::Low))?;
-    assert_eq!(due(&low, Obligation::Respond), Some(sh(24, 9, 30)));
+    assert_eq!(due(&low, TimeLimit::Respond), Some(sh(24, 9, 30)));
     // A complaint: a day to investigate and handle; an urgent complaint: the urgent rule comes later and wins.
     let complaint = opened(Class::new(Nature::Complaint, Urgency::Normal))?;
-    assert_eq!(due(&complaint, Obligation::Handle), Some(sh(24, 9, 0)));
+    assert_eq!(due(&complaint, TimeLimit::Handle), Some(sh(24, 9, 0)));
     let urgent_complaint = opened(Class::new(Nature::Complaint, Urgency::Urgent))?;
-    assert_eq!(due(&urgent_complaint, Obligation::Handle), Some(sh(23, 9, 30)));
+    assert_eq!(due(&urgent_complaint, TimeLimit::Handle), Some(sh(23, 9, 30)));
     Ok(())
 }
 
@@ -389,7 +389,7 @@ fn bad_policies_are_refused_with_the_field_at_fault() {
 fn rule_q7_a_complaint_is_accepted_investigated_handled_answered_and_closed_on_confirmation() -> Result {
     let config = config();
     let mut case = Instance::<Case>::new();
-    let complaint = Origin::inquiry(Channel::Phone, "The driver was rude and left the drums in the rain");
+    let complaint = Origin::inquiry(InquiryChannel::Phone, "The driver was rude and left the drums in the rain");
     let mut log =
         run(&mut case, &open(complaint, Nature::Complaint.into(), Standing::Regular), sh(23, 9, 0), &agent(), &config)?;
     assert_eq!(case.kind(), CaseKind::Investigating);
@@ -456,7 +456,7 @@ fn rule_q7_a_complaint_is_accepted_investigated_handled_answered_and_closed_on_c
 fn rule_q7_a_silent_customer_closes_the_complaint_after_the_configured_silence_only() -> Result {
     let config = config();
     let mut case = Instance::<Case>::new();
-    let complaint = Origin::inquiry(Channel::Email, "Invoice sent twice");
+    let complaint = Origin::inquiry(InquiryChannel::Email, "Invoice sent twice");
     run(&mut case, &open(complaint, Nature::Complaint.into(), Standing::Regular), sh(23, 9, 0), &agent(), &config)?;
     for (command, at) in [
         (CaseCommand::Verify { findings: "duplicate".into() }, sh(23, 9, 30)),
@@ -477,7 +477,7 @@ fn rule_q7_a_silent_customer_closes_the_complaint_after_the_configured_silence_o
     let mut case = Instance::<Case>::new();
     run(
         &mut case,
-        &open(Origin::inquiry(Channel::Chat, "?"), Nature::Complaint.into(), Standing::Regular),
+        &open(Origin::inquiry(InquiryChannel::Chat, "?"), Nature::Complaint.into(), Standing::Regular),
         sh(23, 9, 0),
         &agent(),
         &strict,
@@ -501,12 +501,12 @@ fn withdrawing_cancels_every_running_clock_by_an_event() -> Result {
     let mut case = Instance::<Case>::new();
     run(
         &mut case,
-        &open(Origin::inquiry(Channel::Chat, "?"), Nature::Price.into(), Standing::Regular),
+        &open(Origin::inquiry(InquiryChannel::Chat, "?"), Nature::Price.into(), Standing::Regular),
         sh(23, 9, 0),
         &agent(),
         &config,
     )?;
-    assert_eq!(case.state().running().collect::<Vec<_>>(), [Obligation::Respond, Obligation::Handle]);
+    assert_eq!(case.state().running().collect::<Vec<_>>(), [TimeLimit::Respond, TimeLimit::Handle]);
     let events = run(
         &mut case,
         &CaseCommand::Withdraw { reason: "duplicate of case 17".into() },
@@ -530,7 +530,7 @@ fn a_referral_needs_a_department_and_callback_problems_convert_from_script_recor
     let mut case = Instance::<Case>::new();
     run(
         &mut case,
-        &open(Origin::inquiry(Channel::Phone, "?"), Nature::ProductUse.into(), Standing::Regular),
+        &open(Origin::inquiry(InquiryChannel::Phone, "?"), Nature::ProductUse.into(), Standing::Regular),
         sh(23, 9, 0),
         &agent(),
         &config,
@@ -570,6 +570,19 @@ fn case_events_and_state_round_trip_through_json() -> Result {
     assert_eq!(back, log);
     let snapshot: Instance<Case> = serde_json::from_str(&serde_json::to_string(&case)?)?;
     assert_eq!(snapshot, case);
+    Ok(())
+}
+
+#[test]
+fn renamed_types_keep_their_stored_json_names() -> Result {
+    // `TimeLimit` was called `Obligation` and `InquiryChannel` `Channel`: stored events must still read.
+    let stored =
+        r#"{"type":"clock","obligation":"department","event":{"type":"breached","at":"2026-11-21T09:50:00Z"}}"#;
+    let event: CaseEvent = serde_json::from_str(stored)?;
+    assert!(matches!(event, CaseEvent::Clock { limit: TimeLimit::Department, .. }));
+    assert_eq!(serde_json::to_string(&event)?, stored);
+    let origin = Origin::inquiry(InquiryChannel::Social, "?");
+    assert_eq!(serde_json::to_string(&origin)?, r#"{"from":"inquiry","channel":"social","text":"?"}"#);
     Ok(())
 }
 

@@ -1,5 +1,5 @@
 //! Property tests for problem cases: random case histories obey the machine laws, never skip an SLA clock (every
-//! obligation that applies has a clock started when it began, and a clock ends — met or cancelled — only by a case
+//! time limit that applies has a clock started when it began, and a clock ends — met or cancelled — only by a case
 //! step), and replay to the same state.
 #![cfg(feature = "testing")]
 
@@ -7,8 +7,8 @@ use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use chrono_tz::Asia::Shanghai;
 use kefu::calendar::{Calendar, CalendarSet};
 use kefu::case::{
-    Case, CaseCommand, CaseConfig, CaseEvent, CaseKind, CasePolicies, CaseState, Channel, Class, Nature, Obligation,
-    Origin, Standing, Urgency,
+    Case, CaseCommand, CaseConfig, CaseEvent, CaseKind, CasePolicies, CaseState, Class, InquiryChannel, Nature, Origin,
+    Standing, TimeLimit, Urgency,
 };
 use kefu::machine::Principal;
 use kefu::sla::{ClockEvent, ClockKind};
@@ -37,8 +37,13 @@ fn friday_1730() -> DateTime<Utc> {
 
 fn any_origin() -> impl Strategy<Value = Origin> {
     prop_oneof![
-        prop_oneof![Just(Channel::Phone), Just(Channel::Email), Just(Channel::Chat), Just(Channel::Social)]
-            .prop_map(|c| Origin::inquiry(c, "question")),
+        prop_oneof![
+            Just(InquiryChannel::Phone),
+            Just(InquiryChannel::Email),
+            Just(InquiryChannel::Chat),
+            Just(InquiryChannel::Social)
+        ]
+        .prop_map(|c| Origin::inquiry(c, "question")),
         prop_oneof![Just(None), Just(Some("logistics"))].prop_map(|d| Origin::callback("cb-1", "problem", d)),
     ]
 }
@@ -84,15 +89,15 @@ fn is_live(kind: ClockKind) -> bool {
     matches!(kind, ClockKind::Running | ClockKind::Overdue | ClockKind::Paused)
 }
 
-/// Which obligations must have a live clock in this state, and which must not.
+/// Which time limits must have a live clock in this state, and which must not.
 fn clocks_fit_the_state(state: &CaseState) -> Result<(), String> {
     let live = |o| state.clock(o).is_some_and(|c| is_live(c.kind()));
-    let must = |o: Obligation, yes: bool| {
+    let must = |o: TimeLimit, yes: bool| {
         if live(o) == yes { Ok(()) } else { Err(format!("{} clock live = {}, expected {yes}", o.name(), !yes)) }
     };
-    for (obligation, clock) in state.clocks() {
+    for (limit, clock) in state.clocks() {
         if clock.kind() == ClockKind::Idle {
-            return Err(format!("{} clock is in the map but never started", obligation.name()));
+            return Err(format!("{} clock is in the map but never started", limit.name()));
         }
     }
     match state.kind() {
@@ -102,25 +107,25 @@ fn clocks_fit_the_state(state: &CaseState) -> Result<(), String> {
             }
         }
         CaseKind::Investigating | CaseKind::Handling => {
-            must(Obligation::Handle, true)?;
-            must(Obligation::Forward, false)?;
-            must(Obligation::Department, false)?;
+            must(TimeLimit::Handle, true)?;
+            must(TimeLimit::Forward, false)?;
+            must(TimeLimit::Department, false)?;
         }
         CaseKind::Referred => {
-            must(Obligation::Handle, false)?;
-            must(Obligation::Forward, true)?;
-            must(Obligation::Department, false)?;
+            must(TimeLimit::Handle, false)?;
+            must(TimeLimit::Forward, true)?;
+            must(TimeLimit::Department, false)?;
         }
         CaseKind::WithDepartment => {
-            must(Obligation::Forward, false)?;
-            must(Obligation::Department, state.contacted().is_none())?;
+            must(TimeLimit::Forward, false)?;
+            must(TimeLimit::Department, state.contacted().is_none())?;
         }
         CaseKind::Resolved | CaseKind::Answered => {
-            for o in [Obligation::Handle, Obligation::Forward, Obligation::Department] {
+            for o in [TimeLimit::Handle, TimeLimit::Forward, TimeLimit::Department] {
                 must(o, false)?;
             }
             if state.kind() == CaseKind::Answered {
-                must(Obligation::Respond, false)?;
+                must(TimeLimit::Respond, false)?;
             }
         }
         CaseKind::Closed | CaseKind::Withdrawn => {
@@ -131,7 +136,7 @@ fn clocks_fit_the_state(state: &CaseState) -> Result<(), String> {
     }
     // Rule Q4: an inquiry's response clock started when the case was opened.
     if let (Some(Origin::Inquiry { .. }), Some((_, opened))) = (state.origin(), state.opened()) {
-        match state.clock(Obligation::Respond).and_then(|c| c.started()) {
+        match state.clock(TimeLimit::Respond).and_then(|c| c.started()) {
             Some((at, _)) if at == opened => {}
             other => return Err(format!("respond clock started {other:?}, the case was opened at {opened}")),
         }
@@ -139,7 +144,7 @@ fn clocks_fit_the_state(state: &CaseState) -> Result<(), String> {
     Ok(())
 }
 
-/// Over the whole log: every step that begins an obligation is followed, in its own batch, by that obligation's
+/// Over the whole log: every step that begins a time limit is followed, in its own batch, by that time limit's
 /// clock starting at the same instant; every clock that ends (met or cancelled) does so in the batch of a case step.
 fn no_clock_skipped(events: &[CaseEvent]) -> Result<(), String> {
     let batch_after = |i: usize| events[i + 1..].iter().take_while(|e| matches!(e, CaseEvent::Clock { .. }));
@@ -147,29 +152,29 @@ fn no_clock_skipped(events: &[CaseEvent]) -> Result<(), String> {
         let begins = match event {
             CaseEvent::Opened { origin, class, .. } => {
                 Some(if origin.department().is_some() && !class.is_complaint() {
-                    Obligation::Forward
+                    TimeLimit::Forward
                 } else {
-                    Obligation::Handle
+                    TimeLimit::Handle
                 })
             }
-            CaseEvent::Referred { .. } => Some(Obligation::Forward),
-            CaseEvent::Acknowledged { .. } => Some(Obligation::Department),
-            CaseEvent::Reopened { .. } => Some(Obligation::Handle),
+            CaseEvent::Referred { .. } => Some(TimeLimit::Forward),
+            CaseEvent::Acknowledged { .. } => Some(TimeLimit::Department),
+            CaseEvent::Reopened { .. } => Some(TimeLimit::Handle),
             _ => None,
         };
-        if let Some(obligation) = begins {
+        if let Some(limit) = begins {
             let started = batch_after(i).any(|e| {
-                matches!(e, CaseEvent::Clock { obligation: o, event: ClockEvent::Started { at, .. } }
-                    if *o == obligation && *at == event.at())
+                matches!(e, CaseEvent::Clock { limit: o, event: ClockEvent::Started { at, .. } }
+                    if *o == limit && *at == event.at())
             });
             if !started {
-                return Err(format!("{event:?} at index {i} began `{}` without starting its clock", obligation.name()));
+                return Err(format!("{event:?} at index {i} began `{}` without starting its clock", limit.name()));
             }
         }
-        if let CaseEvent::Clock { obligation, event: ClockEvent::Met { .. } | ClockEvent::Cancelled { .. } } = event {
+        if let CaseEvent::Clock { limit, event: ClockEvent::Met { .. } | ClockEvent::Cancelled { .. } } = event {
             let step = events[i + 1..].iter().find(|e| !matches!(e, CaseEvent::Clock { .. }));
             if !matches!(step, Some(e) if !matches!(e, CaseEvent::ClosedBySilence { .. })) {
-                return Err(format!("the `{}` clock ended at index {i} without a case step", obligation.name()));
+                return Err(format!("the `{}` clock ended at index {i} without a case step", limit.name()));
             }
         }
     }

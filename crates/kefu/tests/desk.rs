@@ -8,7 +8,7 @@ use kefu::calendar::Calendar;
 use kefu::callback::{CallbackCommand, CallbackKind};
 use kefu::case::CaseKind;
 use kefu::desk::{Compiled, Desk, DeskCommand, DeskConfig, DeskError, Fact, Person, Topic, ids};
-use kefu::lifecycle::{C5_DOCUMENTS, Channel, LifecycleKind};
+use kefu::lifecycle::{C5_DOCUMENTS, ContactChannel as Channel, LifecycleKind};
 use kefu::machine::Principal;
 use kefu::script::{Answer, RunCommand};
 use kefu::store::{MemoryStore, Store};

@@ -19,7 +19,7 @@ use kefu::desk::{
     Board, CampaignRun, Compiled, Department, Desk, DeskCommand, DeskConfig, DeskError, Fact, Notice, NoticeEvent,
     Person, Profile, REACTIONS_CURSOR, Topic, ids,
 };
-use kefu::lifecycle::{C5_DOCUMENTS, Channel, Lifecycle, LifecycleEvent};
+use kefu::lifecycle::{C5_DOCUMENTS, ContactChannel as Channel, Lifecycle, LifecycleEvent};
 use kefu::machine::{Machine, Principal, replay};
 use kefu::script::ScriptRun;
 use kefu::sla::ClockEvent;
@@ -155,7 +155,7 @@ fn run_quarter(desk: &Desk<MemoryStore>, plan: &[(u32, Action)]) -> Result<(), D
                 *c,
                 Fact::Inquiry {
                     reference: format!("Q-{n}"),
-                    channel: kefu::case::Channel::Phone,
+                    channel: kefu::case::InquiryChannel::Phone,
                     text: "When does the next batch ship?".into(),
                     class: Nature::Price.into(),
                 },

@@ -99,7 +99,8 @@ fn sla_policies() -> Vec<SlaPolicy> {
             .with_warning(0.75)
             .expect("a valid warning")
             .with_escalation("department_head", TimeDelta::zero())
-            .with_escalation("leadership", TimeDelta::hours(1)),
+            .and_then(|p| p.with_escalation("leadership", TimeDelta::hours(1)))
+            .expect("a valid ladder"),
         SlaPolicy::working_days("C5 file within 3 days", 3, "office"),
         SlaPolicy::elapsed("B4 record within 24 hours", TimeDelta::hours(24)),
     ]

@@ -6,7 +6,7 @@ use chrono_tz::Asia::Shanghai;
 use kefu::approval::{Approval, ApprovalChain, ApprovalCommand};
 use kefu::calendar::{Calendar, CalendarSet};
 use kefu::lifecycle::{
-    C5_DOCUMENTS, Channel, FollowUp, Lifecycle, LifecycleCommand as C, LifecycleConfig, LifecycleError,
+    C5_DOCUMENTS, ContactChannel, FollowUp, Lifecycle, LifecycleCommand as C, LifecycleConfig, LifecycleError,
     LifecycleEvent as E, LifecycleKind, LifecyclePolicy, Obligation, Owner, Withdrawal,
 };
 use kefu::machine::{Context, Instance, Principal, Rejection, TransitionGraph, replay};
@@ -46,6 +46,11 @@ fn sh(month: u32, day: u32, hour: u32, min: u32) -> DateTime<Utc> {
     Shanghai.with_ymd_and_hms(2026, month, day, hour, min, 0).single().expect("unambiguous").to_utc()
 }
 
+/// 23:59:59 on the Shanghai wall clock, 2026: the last second of a month ending that day.
+fn last_second(month: u32, day: u32) -> DateTime<Utc> {
+    sh(month, day, 23, 59) + chrono::TimeDelta::seconds(59)
+}
+
 /// A customer driven by the ERP, with its event log.
 struct Customer {
     config: LifecycleConfig,
@@ -72,11 +77,12 @@ impl Customer {
 
     /// Ticks at every deadline up to `until`, as a store would; returns the events.
     fn run_until(&mut self, until: DateTime<Utc>) -> Vec<E> {
-        let mut events = Vec::new();
-        while let Some(due) = self.instance.next_deadline().filter(|d| d.at <= until) {
-            let at = due.at.max(self.instance.state().last_at().unwrap_or(due.at));
-            events.extend(self.send(C::Tick, at).expect("a due tick is accepted"));
-        }
+        let system = Principal::system();
+        let events = self
+            .instance
+            .catch_up(&C::Tick, &Context::new(until, &system, &self.config))
+            .expect("a due tick is accepted");
+        self.log.extend(events.iter().cloned());
         events
     }
 
@@ -293,11 +299,11 @@ fn rule_f1_a_week_without_an_order_schedules_one_call_within_the_next_week() -> 
     assert_eq!(c.obligations(), [("F1".to_owned(), sh(11, 19, 10, 0), false)]);
 
     // An SMS is not the call F1 asks for; a phone call is.
-    let sms = c.send(C::ContactMade { channel: Channel::Sms }, sh(11, 13, 10, 0))?;
+    let sms = c.send(C::ContactMade { channel: ContactChannel::Sms }, sh(11, 13, 10, 0))?;
     assert_eq!(sms.len(), 1);
     assert_eq!(c.instance.state().obligations().len(), 1);
-    let call = c.send(C::ContactMade { channel: Channel::Phone }, sh(11, 16, 10, 0))?;
-    assert!(matches!(call[1], E::ObligationFulfilled { id: 1, channel: Channel::Phone, .. }));
+    let call = c.send(C::ContactMade { channel: ContactChannel::Phone }, sh(11, 16, 10, 0))?;
+    assert!(matches!(call[1], E::ObligationFulfilled { id: 1, channel: ContactChannel::Phone, .. }));
     assert!(c.instance.state().obligations().is_empty());
     assert_eq!(c.instance.state().contacts_made(), 2);
     c.assert_replays();
@@ -310,7 +316,7 @@ fn rule_f1_a_missed_call_becomes_overdue_and_stays_open() -> Result {
     c.run_until(sh(11, 20, 0, 0));
     assert_eq!(c.obligations(), [("F1".to_owned(), sh(11, 16, 10, 0), true)]);
     assert!(c.log.contains(&E::ObligationOverdue { id: 1, at: sh(11, 16, 10, 0) }));
-    c.send(C::ContactMade { channel: Channel::Phone }, sh(11, 20, 9, 0))?;
+    c.send(C::ContactMade { channel: ContactChannel::Phone }, sh(11, 20, 9, 0))?;
     assert!(c.instance.state().obligations().is_empty());
     Ok(())
 }
@@ -319,9 +325,10 @@ fn rule_f1_a_missed_call_becomes_overdue_and_stays_open() -> Result {
 fn rule_f2_a_month_without_business_asks_two_contacts_each_calendar_month_and_keeps_missed_ones() -> Result {
     let mut c = Customer::active(sh(10, 12, 10, 0));
     c.run_until(sh(10, 19, 10, 0)); // quiet: F1 call due 26 October
-    c.send(C::ContactMade { channel: Channel::Phone }, sh(10, 20, 10, 0))?;
+    c.send(C::ContactMade { channel: ContactChannel::Phone }, sh(10, 20, 10, 0))?;
 
-    // One month after the last order: lapsed; the rest of November gets two contacts at regular times.
+    // One month after the last order: lapsed; the rest of November gets two contacts at regular times, the last
+    // at November's last second, inside the month (B10).
     let events = c.run_until(sh(11, 12, 10, 0));
     assert_eq!(events[0], E::Lapsed { at: sh(11, 12, 10, 0) });
     assert_eq!(c.instance.kind(), LifecycleKind::Lapsed);
@@ -329,23 +336,25 @@ fn rule_f2_a_month_without_business_asks_two_contacts_each_calendar_month_and_ke
         c.obligations(),
         [
             ("F2 2026-11 1/2".to_owned(), sh(11, 21, 17, 0), false),
-            ("F2 2026-11 2/2".to_owned(), sh(12, 1, 0, 0), false)
+            ("F2 2026-11 2/2".to_owned(), last_second(11, 30), false)
         ]
     );
 
-    // One contact in November; the second is missed, stays open and overdue, and December asks its own two.
-    c.send(C::ContactMade { channel: Channel::Sms }, sh(11, 20, 10, 0))?;
+    // One contact in November; the second is missed — in November — stays open and overdue, and December asks its
+    // own two.
+    c.send(C::ContactMade { channel: ContactChannel::Sms }, sh(11, 20, 10, 0))?;
     c.run_until(sh(12, 1, 0, 0));
+    assert!(c.log.contains(&E::ObligationOverdue { id: 3, at: last_second(11, 30) }));
     assert_eq!(
         c.obligations(),
         [
-            ("F2 2026-11 2/2".to_owned(), sh(12, 1, 0, 0), true),
+            ("F2 2026-11 2/2".to_owned(), last_second(11, 30), true),
             ("F2 2026-12 1/2".to_owned(), sh(12, 16, 12, 0), false),
-            ("F2 2026-12 2/2".to_owned(), sh(12, 31, 23, 59) + chrono::TimeDelta::minutes(1), false),
+            ("F2 2026-12 2/2".to_owned(), last_second(12, 31), false),
         ]
     );
     // The next contact goes to the missed one first: nothing is silently dropped.
-    let visit = c.send(C::ContactMade { channel: Channel::Visit }, sh(12, 3, 10, 0))?;
+    let visit = c.send(C::ContactMade { channel: ContactChannel::Visit }, sh(12, 3, 10, 0))?;
     assert!(matches!(visit[1], E::ObligationFulfilled { id: 3, .. }));
 
     // An order brings the customer back: no further months, the open contacts stay until made.
@@ -355,6 +364,44 @@ fn rule_f2_a_month_without_business_asks_two_contacts_each_calendar_month_and_ke
     assert_eq!(c.instance.state().obligations().len(), 2);
     assert!(c.instance.deadlines().iter().all(|d| d.label != "f2_month"));
     c.assert_replays();
+    Ok(())
+}
+
+#[test]
+fn rule_f2_quiet_hours_never_push_a_contact_into_the_next_month() -> Result {
+    // Rule B9 with F2: the customer may be contacted 08:00–12:00 and 13:30–20:00. Lapsed on 1 June at 10:00, the
+    // second June contact would fall due at 23:59:59 on 30 June, after the evening cut-off; the next allowed instant
+    // is in July, so it is due at 20:00 on 30 June, the end of June's last allowed stretch.
+    let mut c = Customer::active(sh(5, 1, 10, 0));
+    c.send(C::SetContactCalendar { calendar: Some("no-calls-at-rest".into()) }, sh(5, 1, 10, 0))?;
+    c.send(C::ContactMade { channel: ContactChannel::Phone }, sh(5, 9, 10, 0))?;
+    c.run_until(sh(6, 1, 10, 0));
+    assert_eq!(c.instance.kind(), LifecycleKind::Lapsed);
+    assert_eq!(
+        c.obligations(),
+        [
+            // 05:00 on 16 June, before the customer's day begins: moved to 08:00.
+            ("F2 2026-06 1/2".to_owned(), sh(6, 16, 8, 0), false),
+            ("F2 2026-06 2/2".to_owned(), sh(6, 30, 20, 0), false)
+        ]
+    );
+
+    // Lapsing in the evening of the month's last day leaves nothing allowed in the month: the contacts stay at
+    // their regular instants, inside the month, and are missed there.
+    let mut late = Customer::active(sh(5, 31, 21, 0));
+    late.send(C::SetContactCalendar { calendar: Some("no-calls-at-rest".into()) }, sh(5, 31, 21, 0))?;
+    late.send(C::ContactMade { channel: ContactChannel::Phone }, sh(6, 8, 10, 0))?;
+    late.run_until(sh(6, 30, 21, 0));
+    let june: Vec<_> = late.obligations().into_iter().filter(|o| o.0.starts_with("F2 2026-06")).collect();
+    assert_eq!(
+        june,
+        [
+            ("F2 2026-06 1/2".to_owned(), sh(6, 30, 22, 30), false),
+            ("F2 2026-06 2/2".to_owned(), last_second(6, 30), false)
+        ]
+    );
+    c.assert_replays();
+    late.assert_replays();
     Ok(())
 }
 
@@ -442,7 +489,7 @@ fn rule_b9_a_contact_due_in_quiet_hours_moves_to_the_next_allowed_instant() -> R
     assert_eq!(noon.obligations(), [("F1".to_owned(), sh(11, 16, 13, 30), false)]);
 
     // A contact the ERP reports inside quiet hours is recorded, and flagged.
-    let late = c.send(C::ContactMade { channel: Channel::Phone }, sh(11, 10, 22, 0))?;
+    let late = c.send(C::ContactMade { channel: ContactChannel::Phone }, sh(11, 10, 22, 0))?;
     assert!(matches!(late[0], E::ContactMade { in_quiet_hours: true, .. }));
     c.assert_replays();
     Ok(())
@@ -480,8 +527,8 @@ fn a_late_tick_records_everything_at_its_true_instant() -> Result {
     assert_eq!(
         kinds,
         [
-            "quiet", "opened", "overdue", "lapsed", "month", "opened", "opened", "overdue", "month", "opened",
-            "opened", "overdue"
+            "quiet", "opened", "overdue", "lapsed", "month", "opened", "opened", "overdue", "overdue", "month",
+            "opened", "opened"
         ]
     );
     assert!(c.instance.deadlines().iter().all(|d| d.at > sh(12, 2, 0, 0)));
@@ -493,7 +540,7 @@ fn a_late_tick_records_everything_at_its_true_instant() -> Result {
 fn the_policy_reads_from_toml_with_the_domain_defaults() -> Result {
     let policy: LifecyclePolicy = toml::from_str("quiet_after = \"10d\"\nf1_channels = [\"phone\", \"visit\"]\n")?;
     assert_eq!(policy.quiet_after, chrono::TimeDelta::days(10));
-    assert_eq!(policy.f1_channels, [Channel::Phone, Channel::Visit]);
+    assert_eq!(policy.f1_channels, [ContactChannel::Phone, ContactChannel::Visit]);
     assert_eq!(policy.documents.len(), 8);
     let back: LifecyclePolicy = serde_json::from_str(&serde_json::to_string(&policy)?)?;
     assert_eq!(back, policy);

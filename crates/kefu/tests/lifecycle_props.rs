@@ -1,6 +1,7 @@
 //! Property tests of the customer lifecycle: random ERP fact streams, ticked at their deadlines, obey the machine
 //! laws (rejections leave no trace, the table is followed, ticks consume due deadlines, replay reproduces the
-//! state), never reach an invalid state, and never lose an open obligation (rules C5, C6, F1–F4).
+//! state), never reach an invalid state, never lose an open obligation, and make every F2 contact due inside its
+//! month (rules C5, C6, F1–F4, B10).
 #![cfg(feature = "testing")]
 
 use chrono::{Duration, TimeZone, Utc};

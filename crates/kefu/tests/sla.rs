@@ -4,7 +4,7 @@ use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use chrono_tz::Asia::Shanghai;
 use kefu::calendar::{Calendar, CalendarSet};
 use kefu::machine::{Context, Instance, Principal, Rejection, TransitionGraph, replay};
-use kefu::sla::{Clock, ClockCommand, ClockError, ClockEvent, ClockKind, ClockStatus, SlaPolicy};
+use kefu::sla::{Clock, ClockCommand, ClockError, ClockEvent, ClockKind, ClockStatus, PolicyError, SlaPolicy};
 
 type Result = std::result::Result<(), Box<dyn std::error::Error>>;
 /// The sample Shanghai service-desk calendar the project ships (the example: National Day closed, a
@@ -48,8 +48,8 @@ impl Drive {
 fn rule_b6_problem_found_friday_1730_is_due_monday_0930_and_escalates() -> Result {
     let policy = SlaPolicy::business("B6 handle on the spot", TimeDelta::hours(1), "service-desk")
         .with_warning(0.75)?
-        .with_escalation("department_head", TimeDelta::zero())
-        .with_escalation("leadership", TimeDelta::hours(1));
+        .with_escalation("department_head", TimeDelta::zero())?
+        .with_escalation("leadership", TimeDelta::hours(1))?;
     let mut d = Drive::start(policy, sh(11, 20, 17, 30))?;
     assert_eq!(d.clock.state().due_at(), Some(sh(11, 23, 9, 30)));
     assert_eq!(d.clock.next_deadline().map(|x| (x.at, x.label)), Some((sh(11, 23, 9, 15), "sla_warning")));
@@ -79,8 +79,8 @@ fn rule_b6_problem_found_friday_1730_is_due_monday_0930_and_escalates() -> Resul
 
 #[test]
 fn rule_b5_department_first_contact_within_24_hours_of_wall_clock_time() -> Result {
-    let policy =
-        SlaPolicy::elapsed("B5 first contact", TimeDelta::hours(24)).with_escalation("leadership", TimeDelta::zero());
+    let policy = SlaPolicy::elapsed("B5 first contact", TimeDelta::hours(24))
+        .with_escalation("leadership", TimeDelta::zero())?;
     let mut d = Drive::start(policy, sh(11, 20, 17, 30))?;
     // Wall-clock time: the weekend counts.
     assert_eq!(d.clock.state().due_at(), Some(sh(11, 21, 17, 30)));
@@ -102,7 +102,7 @@ fn rule_b4_record_within_24_hours_regular_and_1_hour_for_a_lapsed_customer() -> 
 #[test]
 fn rule_c4_briefing_within_one_week_of_assignment() -> Result {
     let policy = SlaPolicy::elapsed("C4 hand-over briefing", TimeDelta::weeks(1))
-        .with_escalation("supervisor", TimeDelta::zero());
+        .with_escalation("supervisor", TimeDelta::zero())?;
     let mut d = Drive::start(policy, sh(11, 23, 10, 0))?;
     assert_eq!(d.clock.state().due_at(), Some(sh(11, 30, 10, 0)));
     let events = d.send(ClockCommand::Tick, sh(11, 30, 10, 0))?;
@@ -212,6 +212,24 @@ fn policy_files_are_checked_field_by_field() {
     assert!(err("name = \"x\"\nwithin = \"0s\"\n").contains("more than zero"));
     let e = err("name = \"x\"\nwithin = \"1h\"\nescalate = [{ to = \"boss\", after = \"soon\" }]\n");
     assert!(e.contains("escalate[0].after"), "{e}");
+}
+
+#[test]
+fn escalation_rungs_name_a_role_and_never_come_before_the_previous_one() -> Result {
+    let b6 = SlaPolicy::elapsed("B6 handle", TimeDelta::hours(1)).with_escalation("supervisor", TimeDelta::zero())?;
+    let blank = b6.clone().with_escalation(" ", TimeDelta::hours(1)).unwrap_err();
+    assert_eq!(blank, PolicyError::EscalationWithoutRole { policy: "B6 handle".into(), index: 1 });
+    assert_eq!(
+        blank.to_string(),
+        "policy `B6 handle`: escalate[1].to is empty: name the role the breach is escalated to"
+    );
+    let early = b6.with_escalation("leadership", TimeDelta::minutes(-30)).unwrap_err();
+    assert_eq!(early.to_string(), "policy `B6 handle`: escalate[1].after is negative (-1800 s): give zero or more");
+    // The same checks apply to policies read from text.
+    let text = "name = \"x\"\nwithin = \"1h\"\nescalate = [{ to = \"\", after = \"0s\" }]\n";
+    let e = toml::from_str::<SlaPolicy>(text).unwrap_err().to_string();
+    assert!(e.contains("escalate[0].to is empty"), "{e}");
+    Ok(())
 }
 
 /// The pictures themselves are generated into docs/src/pictures and checked by docs/tests/pictures.rs.

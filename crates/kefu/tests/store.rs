@@ -3,7 +3,8 @@
 #![cfg(all(feature = "testing", feature = "json"))]
 
 use chrono::{TimeZone, Utc};
-use kefu::machine::example::{Exception, ExceptionCommand, ExceptionPolicy};
+use kefu::approval::{Approval, ApprovalChain, ApprovalCommand};
+use kefu::calendar::CalendarSet;
 use kefu::machine::{Context, Principal};
 use kefu::sla::Clock;
 use kefu::store::conformance::{Reminder, ReminderCommand};
@@ -51,19 +52,15 @@ fn the_runner_snapshots_when_the_version_crosses_a_multiple() -> Result {
 fn an_accepted_command_without_events_or_key_writes_nothing() -> Result {
     let store = MemoryStore::new();
     let at = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).single().ok_or("bad date")?;
-    let (clerk, system, policy) = (Principal::new("clerk"), Principal::system(), ExceptionPolicy::default());
-    Runner::new().execute::<Exception, _>(
+    let (clerk, system, calendars) = (Principal::new("clerk"), Principal::system(), CalendarSet::new());
+    let request = ApprovalCommand::Request { chain: ApprovalChain::c6_incomplete_file(), subject: "file 7".into() };
+    Runner::new().execute::<Approval, _>(&store, "x", &request, &Context::new(at, &clerk, &calendars), None)?;
+    // The step has no clock: a tick is accepted and records nothing.
+    let early = Runner::new().execute::<Approval, _>(
         &store,
         "x",
-        &ExceptionCommand::Request,
-        &Context::new(at, &clerk, &policy),
-        None,
-    )?;
-    let early = Runner::new().execute::<Exception, _>(
-        &store,
-        "x",
-        &ExceptionCommand::Tick,
-        &Context::new(at, &system, &policy),
+        &ApprovalCommand::Tick,
+        &Context::new(at, &system, &calendars),
         None,
     )?;
     assert!(early.events.is_empty() && early.commit.first.is_none() && !early.duplicate);

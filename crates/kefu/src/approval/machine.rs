@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use super::chain::ApprovalChain;
 use crate::calendar::CalendarSet;
-use crate::machine::{Context, Deadline, Kind, Machine, Rejection, Role, Transition, allows, decide};
+use crate::machine::{
+    Context, Deadline, InvalidState, Kind, Machine, Rejection, Role, Transition, allows, checked_state, decide,
+};
 use crate::sla::{Clock, ClockCommand, ClockError, ClockEvent, ClockState};
 
 /// The approval machine (rules C6, C7). Its configuration is the [`CalendarSet`] that steps' SLA policies name.
@@ -177,17 +179,22 @@ pub struct Decision {
     pub rejected: Option<String>,
 }
 
-/// An approval's state.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ApprovalState {
-    kind: ApprovalKind,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    request: Option<Request>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    decisions: Vec<Decision>,
-    /// The current step's SLA clock, when the step has a policy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    clock: Option<ClockState>,
+checked_state! {
+    /// An approval's state.
+    ///
+    /// Reading one from a snapshot checks that it is a state the approval can be in (see [`InvalidState`]): the
+    /// decisions match the chain's steps, in order.
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+    pub struct ApprovalState {
+        kind: ApprovalKind,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        request: Option<Request>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        decisions: Vec<Decision>,
+        /// The current step's SLA clock, when the step has a policy.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        clock: Option<ClockState>,
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -237,6 +244,49 @@ impl ApprovalState {
 
     fn approved_steps(&self) -> usize {
         self.decisions.iter().filter(|d| d.rejected.is_none()).count()
+    }
+
+    /// Checks what every reachable approval state satisfies: a request once asked, a chain of steps each naming a
+    /// role, one decision per step in order (a rejection only last), and a kind that matches them.
+    fn check(&self) -> Result<(), InvalidState> {
+        let bad = |field: &str, problem: String| Err(InvalidState::new(Approval::NAME, field, problem));
+        let Some(request) = &self.request else {
+            return match (self.kind, self.decisions.is_empty() && self.clock.is_none()) {
+                (ApprovalKind::Draft, true) => Ok(()),
+                (ApprovalKind::Draft, false) => bad("decisions", "are recorded on a draft".into()),
+                (kind, _) => bad("request", format!("is missing for a `{}` approval", kind.name())),
+            };
+        };
+        let steps = request.chain.steps.len();
+        if self.kind == ApprovalKind::Draft {
+            return bad("request", "is present on a draft".into());
+        }
+        if steps == 0 {
+            return bad("request.chain.steps", "is empty".into());
+        }
+        if let Some(i) = request.chain.steps.iter().position(|s| s.any_of.is_empty()) {
+            return bad(&format!("request.chain.steps[{i}].any_of"), "names no role".into());
+        }
+        for (i, decision) in self.decisions.iter().enumerate() {
+            if decision.step != i || i >= steps {
+                return bad(
+                    &format!("decisions[{i}].step"),
+                    format!("is {}; the chain has {steps} steps", decision.step),
+                );
+            }
+            if decision.rejected.is_some() && i + 1 != self.decisions.len() {
+                return bad(&format!("decisions[{i}]"), "rejects, but later steps were decided".into());
+            }
+        }
+        let rejected = self.decisions.last().is_some_and(|d| d.rejected.is_some());
+        let approved = self.approved_steps();
+        let fits = match self.kind {
+            ApprovalKind::Draft => false,
+            ApprovalKind::Pending | ApprovalKind::Withdrawn => !rejected && approved < steps,
+            ApprovalKind::Approved => !rejected && approved == steps && self.clock.is_none(),
+            ApprovalKind::Rejected => rejected,
+        };
+        if fits { Ok(()) } else { bad("kind", format!("is `{}` after {approved} of {steps} steps", self.kind.name())) }
     }
 }
 
@@ -291,6 +341,15 @@ pub enum ApprovalError {
         principal: String,
         /// Who asked.
         requester: String,
+    },
+    /// The step awaiting a decision is not in the chain: the state was not produced by this machine (a snapshot that
+    /// was edited by hand). How to fix: restore the instance from its events.
+    #[error("step {step} is not in the chain, which has {steps} steps")]
+    NoSuchStep {
+        /// The step's position.
+        step: usize,
+        /// How many steps the chain has.
+        steps: usize,
     },
     /// The step's SLA clock refused (e.g. its policy names an unknown calendar).
     #[error("step {step}: {source}")]
@@ -362,7 +421,8 @@ fn decider_role(
 ) -> Result<(usize, Role), ApprovalError> {
     let principal = ctx.principal();
     let step = state.approved_steps();
-    let current = &request.chain.steps[step];
+    let steps = request.chain.steps.len();
+    let current = request.chain.steps.get(step).ok_or(ApprovalError::NoSuchStep { step, steps })?;
     if principal.id() == request.by {
         return Err(ApprovalError::OwnRequest { principal: principal.id().to_owned() });
     }

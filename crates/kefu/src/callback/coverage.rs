@@ -177,7 +177,7 @@ impl CoverageReport {
 /// use chrono::{TimeDelta, TimeZone, Utc};
 /// use kefu::calendar::CalendarSet;
 /// use kefu::callback::{coverage, CallResult, Callback, CallbackCommand, CallbackConfig, CallbackPolicy, Due, Period};
-/// use kefu::lifecycle::Channel;
+/// use kefu::callback::ContactChannel;
 /// use kefu::machine::{Context, Instance, Principal};
 ///
 /// let config = CallbackConfig::new(CalendarSet::new(), CallbackPolicy::default())?;
@@ -189,7 +189,7 @@ impl CoverageReport {
 /// done.execute(&CallbackCommand::Open(Due::after_sale("0001", "SO-1", t0)), &at(0))?;
 /// forgotten.execute(&CallbackCommand::Open(Due::after_sale("0002", "SO-2", t0)), &at(0))?;
 /// done.execute(&CallbackCommand::Assign { specialist: "li.wei".into() }, &at(1))?;
-/// done.execute(&CallbackCommand::Attempt { channel: Channel::Phone, reached: true }, &at(2))?;
+/// done.execute(&CallbackCommand::Attempt { channel: ContactChannel::Phone, reached: true }, &at(2))?;
 /// done.execute(&CallbackCommand::Finish { result: CallResult::summary("fine") }, &at(2))?;
 ///
 /// let november = Period::new(t0, t0 + TimeDelta::days(30));

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use super::due::{CallResult, Due, Problem, Window, is_reschedule};
 use super::policy::CallbackConfig;
 use crate::calendar::{CalendarError, UnknownCalendar};
-use crate::lifecycle::Channel;
-use crate::machine::{Context, Deadline, Kind, Machine, Rejection, Transition, decide};
+use crate::lifecycle::ContactChannel;
+use crate::machine::{Context, Deadline, InvalidState, Kind, Machine, Rejection, Transition, checked_state, decide};
 use crate::script::CallbackRecord;
 use crate::sla::{Clock, ClockCommand, ClockError, ClockEvent, ClockKind, ClockState};
 
@@ -20,7 +20,7 @@ use crate::sla::{Clock, ClockCommand, ClockError, ClockEvent, ClockKind, ClockSt
 /// use chrono_tz::Asia::Shanghai;
 /// use kefu::calendar::{Calendar, CalendarSet};
 /// use kefu::callback::{CallResult, Callback, CallbackCommand, CallbackConfig, CallbackKind, CallbackPolicy, Due};
-/// use kefu::lifecycle::Channel;
+/// use kefu::callback::ContactChannel;
 /// use kefu::machine::{Context, Instance, Principal};
 ///
 /// // B9: the customer may be called 09:00–12:00 and 13:30–20:00, every day.
@@ -43,12 +43,12 @@ use crate::sla::{Clock, ClockCommand, ClockError, ClockEvent, ClockKind, ClockSt
 /// // B3: due within a week of the sale.
 /// assert_eq!(callback.state().window().map(|w| w.by), Some(local(9, 10, 0)));
 /// callback.execute(&CallbackCommand::Assign { specialist: "wang.fang".into() }, &at(local(3, 9, 0)))?;
-/// callback.execute(&CallbackCommand::Attempt { channel: Channel::Phone, reached: true }, &at(local(3, 9, 30)))?;
+/// callback.execute(&CallbackCommand::Attempt { channel: ContactChannel::Phone, reached: true }, &at(local(3, 9, 30)))?;
 /// // "Not convenient — call me at 12:30": 12:30 is the customer's rest, so 13:30 (B9).
 /// callback.execute(&CallbackCommand::Reschedule { to: Some(local(3, 12, 30)) }, &at(local(3, 9, 31)))?;
 /// assert_eq!(callback.state().scheduled(), Some(local(3, 13, 30)));
 ///
-/// callback.execute(&CallbackCommand::Attempt { channel: Channel::Phone, reached: true }, &at(local(3, 13, 30)))?;
+/// callback.execute(&CallbackCommand::Attempt { channel: ContactChannel::Phone, reached: true }, &at(local(3, 13, 30)))?;
 /// callback.execute(&CallbackCommand::Finish { result: CallResult::summary("satisfied") }, &at(local(3, 13, 35)))?;
 /// // B4: the record form within 24 hours.
 /// assert_eq!(callback.next_deadline().map(|d| d.at), Some(local(4, 13, 35)));
@@ -122,7 +122,7 @@ pub enum CallbackCommand {
     /// A contact attempt on a channel (rule B1), refused during the customer's quiet hours (B9).
     Attempt {
         /// Phone, visit, service visit or SMS.
-        channel: Channel,
+        channel: ContactChannel,
         /// Whether the customer was reached.
         reached: bool,
     },
@@ -253,7 +253,7 @@ pub enum CallbackEvent {
         /// Who.
         by: String,
         /// How.
-        channel: Channel,
+        channel: ContactChannel,
         /// Whether the customer was reached.
         reached: bool,
     },
@@ -340,36 +340,40 @@ pub struct Attempt {
     /// Who.
     pub by: String,
     /// How.
-    pub channel: Channel,
+    pub channel: ContactChannel,
     /// Whether the customer was reached.
     pub reached: bool,
 }
 
-/// A callback's state.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CallbackState {
-    kind: CallbackKind,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    due: Option<Due>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    specialist: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    scheduled: Option<DateTime<Utc>>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    attempts: Vec<Attempt>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    missed_at: Option<DateTime<Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    done_at: Option<DateTime<Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    result: Option<CallResult>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    filed_at: Option<DateTime<Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    cancelled_at: Option<DateTime<Utc>>,
-    /// The B4 record clock, once the callback is done.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    record: Option<ClockState>,
+checked_state! {
+    /// A callback's state.
+    ///
+    /// Reading one from a snapshot checks that it is a state a callback can be in (see [`InvalidState`]).
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+    pub struct CallbackState {
+        kind: CallbackKind,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        due: Option<Due>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        specialist: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        scheduled: Option<DateTime<Utc>>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attempts: Vec<Attempt>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        missed_at: Option<DateTime<Utc>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        done_at: Option<DateTime<Utc>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        result: Option<CallResult>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        filed_at: Option<DateTime<Utc>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cancelled_at: Option<DateTime<Utc>>,
+        /// The B4 record clock, once the callback is done.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        record: Option<ClockState>,
+    }
 }
 
 impl CallbackState {
@@ -452,6 +456,51 @@ impl CallbackState {
             self.kind,
             CallbackKind::Due | CallbackKind::Assigned | CallbackKind::Attempted | CallbackKind::Rescheduled
         )
+    }
+
+    /// Checks what every reachable callback state satisfies: a due callback with its window once opened; a
+    /// specialist once assigned; a result, a done instant and the record clock once done; the instants of filing
+    /// and cancelling with those kinds; a next contact instant exactly while open.
+    fn check(&self) -> Result<(), InvalidState> {
+        let bad = |field: &str, problem: String| Err(InvalidState::new(Callback::NAME, field, problem));
+        let kind = self.kind;
+        match (&self.due, kind) {
+            (None, CallbackKind::New) => {}
+            (None, _) => return bad("due", format!("is missing for a `{}` callback", kind.name())),
+            (Some(_), CallbackKind::New) => return bad("due", "is set on a callback never opened".into()),
+            (Some(due), _) => match due.by {
+                Some(by) if by > due.from => {}
+                _ => return bad("due.by", "does not close the window after it opens".into()),
+            },
+        }
+        let assigned = matches!(
+            kind,
+            CallbackKind::Assigned
+                | CallbackKind::Attempted
+                | CallbackKind::Rescheduled
+                | CallbackKind::Done
+                | CallbackKind::Filed
+        );
+        if assigned && self.specialist.is_none() {
+            return bad("specialist", format!("is missing for a `{}` callback", kind.name()));
+        }
+        let done = matches!(kind, CallbackKind::Done | CallbackKind::Filed);
+        if done != (self.done_at.is_some() && self.result.is_some() && self.record.is_some()) {
+            return bad(
+                "done_at",
+                format!("and the result and record clock do not match a `{}` callback", kind.name()),
+            );
+        }
+        if (kind == CallbackKind::Filed) != self.filed_at.is_some() {
+            return bad("filed_at", format!("does not match a `{}` callback", kind.name()));
+        }
+        if (kind == CallbackKind::Cancelled) != self.cancelled_at.is_some() {
+            return bad("cancelled_at", format!("does not match a `{}` callback", kind.name()));
+        }
+        if self.is_open() != self.scheduled.is_some() {
+            return bad("scheduled", format!("does not match a `{}` callback", kind.name()));
+        }
+        Ok(())
     }
 
     fn live_record(&self) -> Option<&ClockState> {

@@ -12,7 +12,7 @@
 //!   special occasion such as a holiday, the company's anniversary or a promotion (B8: [`Occasion`]) — and the due
 //!   window, whose end comes from the [`CallbackPolicy`] unless given.
 //! - **Assigned** to a specialist (B2, C3): choose with [`Team`], e.g. through [`assign`].
-//! - **Attempted** on a channel — phone, visit, service visit, SMS (B1: [`Channel`](crate::lifecycle::Channel)) —
+//! - **Attempted** on a channel — phone, visit, service visit, SMS (B1: [`ContactChannel`], the lifecycle's channels re-exported here) —
 //!   reached or not. An attempt during the customer's quiet hours is refused (B9).
 //! - **Rescheduled** to the customer's chosen time, moved out of their quiet hours with the contact calendar's
 //!   [`next_open`](crate::calendar::Calendar::next_open) (B9); or **done**, carrying the script run's
@@ -36,7 +36,7 @@
 //! use kefu::calendar::CalendarSet;
 //! use kefu::callback::{self, CallResult, Callback, CallbackCommand, CallbackConfig, CallbackEvent, CallbackPolicy, Due, Problem};
 //! use kefu::case::Standing;
-//! use kefu::lifecycle::Channel;
+//! use kefu::callback::ContactChannel;
 //! use kefu::machine::{Context, Instance, Principal};
 //!
 //! let config = CallbackConfig::new(CalendarSet::new(), CallbackPolicy::default())?;
@@ -57,7 +57,7 @@
 //!
 //! let agent = Principal::new("li.wei");
 //! let at = |h, m| Context::new(local(h, m), &agent, &config);
-//! cb.execute(&CallbackCommand::Attempt { channel: Channel::Phone, reached: true }, &at(17, 20))?;
+//! cb.execute(&CallbackCommand::Attempt { channel: ContactChannel::Phone, reached: true }, &at(17, 20))?;
 //! let result = CallResult::Summary {
 //!     notes: "stopped ordering after two late deliveries".into(),
 //!     problems: vec![Problem::new("Deliveries arrive late", Some("logistics"))],
@@ -81,6 +81,10 @@ pub use machine::{
     Attempt, Callback, CallbackCommand, CallbackCommandKind, CallbackError, CallbackEvent, CallbackKind, CallbackState,
 };
 pub use policy::{CallbackConfig, CallbackPolicy, CallbackPolicyError};
+
+/// The channels of rule B1 a callback is attempted on; the same type the lifecycle's contacts use
+/// ([`lifecycle::ContactChannel`](crate::lifecycle::ContactChannel)).
+pub use crate::lifecycle::ContactChannel;
 
 use chrono::{DateTime, Utc};
 

@@ -57,9 +57,9 @@ impl Default for CallbackPolicy {
             after_sale_within: TimeDelta::days(7),
             occasion_within: TimeDelta::days(1),
             record_regular: SlaPolicy::elapsed("B4 record within 24 hours", TimeDelta::hours(24))
-                .with_escalation("service_supervisor", TimeDelta::zero()),
+                .with_builtin_rung("service_supervisor", TimeDelta::zero()),
             record_lapsed: SlaPolicy::elapsed("B4 record within 1 hour (lapsed customer)", TimeDelta::hours(1))
-                .with_escalation("service_supervisor", TimeDelta::zero()),
+                .with_builtin_rung("service_supervisor", TimeDelta::zero()),
             quiet_hours: None,
         }
     }

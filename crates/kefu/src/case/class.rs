@@ -8,7 +8,7 @@ use crate::script::ProblemRecord;
 /// How an inbound inquiry arrived (rule Q1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Channel {
+pub enum InquiryChannel {
     /// A phone call to the service desk.
     Phone,
     /// An e-mail.
@@ -102,9 +102,9 @@ pub enum Standing {
 /// Where a case comes from: a problem raised in a callback (rule B5), or an inbound inquiry (rules Q1, Q2).
 ///
 /// ```
-/// use kefu::case::{Channel, Origin};
+/// use kefu::case::{InquiryChannel, Origin};
 ///
-/// let inquiry = Origin::inquiry(Channel::Email, "How do I store the resin in winter?");
+/// let inquiry = Origin::inquiry(InquiryChannel::Email, "How do I store the resin in winter?");
 /// assert_eq!(inquiry.department(), None);
 /// let problem = Origin::callback("cb-2026-0042", "Delivery was two days late", Some("logistics"));
 /// assert_eq!(problem.department(), Some("logistics"));
@@ -126,7 +126,7 @@ pub enum Origin {
     /// An inquiry the customer sent (rule Q1).
     Inquiry {
         /// How it arrived.
-        channel: Channel,
+        channel: InquiryChannel,
         /// What the customer asked.
         text: String,
     },
@@ -152,7 +152,7 @@ impl Origin {
 
     /// An inbound inquiry.
     #[must_use]
-    pub fn inquiry(channel: Channel, text: impl Into<String>) -> Self {
+    pub fn inquiry(channel: InquiryChannel, text: impl Into<String>) -> Self {
         Self::Inquiry { channel, text: text.into() }
     }
 

@@ -1,4 +1,4 @@
-//! The case machine: every step of a case is an event with who and when; its obligations run on embedded SLA
+//! The case machine: every step of a case is an event with who and when; its time limits run on embedded SLA
 //! clocks, whose warnings, breaches and escalations are part of the case's trail.
 
 use std::collections::BTreeMap;
@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::class::{Class, Origin, Standing};
-use super::policy::{CaseConfig, Obligation};
-use crate::machine::{Context, Deadline, Kind, Machine, Rejection, Transition, decide};
+use super::policy::{CaseConfig, TimeLimit};
+use crate::machine::{Context, Deadline, InvalidState, Kind, Machine, Rejection, Transition, checked_state, decide};
 use crate::sla::{Clock, ClockCommand, ClockError, ClockEvent, ClockKind, ClockState, SlaPolicy};
 
 /// The case machine (rules B5, B6, Q2, Q4, Q7). Its configuration is a [`CaseConfig`].
@@ -18,7 +18,7 @@ use crate::sla::{Clock, ClockCommand, ClockError, ClockEvent, ClockKind, ClockSt
 /// ```
 /// use chrono::{TimeDelta, TimeZone, Utc};
 /// use kefu::calendar::{Calendar, CalendarSet};
-/// use kefu::case::{Case, CaseCommand, CaseConfig, CaseKind, CasePolicies, Channel, Nature, Origin, Standing};
+/// use kefu::case::{Case, CaseCommand, CaseConfig, CaseKind, CasePolicies, InquiryChannel, Nature, Origin, Standing};
 /// use kefu::machine::{Context, Instance, Principal, Rejection};
 ///
 /// let desk: CalendarSet = [("service-desk", Calendar::always_open(chrono_tz::Asia::Shanghai))].into_iter().collect();
@@ -28,7 +28,7 @@ use crate::sla::{Clock, ClockCommand, ClockError, ClockEvent, ClockKind, ClockSt
 ///
 /// let mut case = Instance::<Case>::new();
 /// case.execute(&CaseCommand::Open {
-///     origin: Origin::inquiry(Channel::Phone, "The drums were left in the rain"),
+///     origin: Origin::inquiry(InquiryChannel::Phone, "The drums were left in the rain"),
 ///     class: Nature::Complaint.into(),
 ///     customer: "0042".into(),
 ///     standing: Standing::Regular,
@@ -357,10 +357,11 @@ pub enum CaseEvent {
         /// Why.
         reason: String,
     },
-    /// An event of one obligation's SLA clock (started, warned, breached, escalated, met, cancelled).
+    /// An event of one time limit's SLA clock (started, warned, breached, escalated, met, cancelled).
     Clock {
-        /// The obligation.
-        obligation: Obligation,
+        /// The time limit. Stored as `obligation`, the field's name in earlier event logs.
+        #[serde(rename = "obligation")]
+        limit: TimeLimit,
         /// The clock's event.
         event: ClockEvent,
     },
@@ -412,48 +413,52 @@ struct Opening {
     confirm_silence: Option<chrono::TimeDelta>,
 }
 
-/// A case's state: the step it is at, what it came from, and the latest SLA clock of each obligation.
-///
-/// ```
-/// use chrono::{TimeZone, Utc};
-/// use kefu::calendar::{Calendar, CalendarSet};
-/// use kefu::case::{Case, CaseCommand, CaseConfig, CasePolicies, Channel, Nature, Obligation, Origin, Standing};
-/// use kefu::machine::{Context, Instance, Principal};
-///
-/// let desk: CalendarSet = [("service-desk", Calendar::always_open(chrono_tz::UTC))].into_iter().collect();
-/// let config = CaseConfig::new(desk, CasePolicies::default())?;
-/// let (agent, t0) = (Principal::new("zhang.san"), Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap());
-/// let mut case = Instance::<Case>::new();
-/// let open = CaseCommand::Open {
-///     origin: Origin::inquiry(Channel::Chat, "Is there a discount for 20 tonnes?"),
-///     class: Nature::Price.into(),
-///     customer: "0042".into(),
-///     standing: Standing::Regular,
-/// };
-/// case.execute(&open, &Context::new(t0, &agent, &config))?;
-/// // An inquiry runs two clocks at once: the first response (Q4) and the desk's hour (B6).
-/// assert_eq!(case.state().running().collect::<Vec<_>>(), [Obligation::Respond, Obligation::Handle]);
-/// assert_eq!(case.state().customer(), Some("0042"));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CaseState {
-    kind: CaseKind,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    opening: Option<Opening>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    department: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    contacted: Option<DateTime<Utc>>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    chases: Vec<Chase>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    resolution: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    close_after: Option<DateTime<Utc>>,
-    /// One SLA clock per obligation that has applied so far (the latest run of each).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    clocks: BTreeMap<Obligation, ClockState>,
+checked_state! {
+    /// A case's state: the step it is at, what it came from, and the latest SLA clock of each time limit.
+    ///
+    /// Reading one from a snapshot checks that it is a state a case can be in (see [`InvalidState`]).
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use kefu::calendar::{Calendar, CalendarSet};
+    /// use kefu::case::{Case, CaseCommand, CaseConfig, CasePolicies, InquiryChannel, Nature, TimeLimit, Origin, Standing};
+    /// use kefu::machine::{Context, Instance, Principal};
+    ///
+    /// let desk: CalendarSet = [("service-desk", Calendar::always_open(chrono_tz::UTC))].into_iter().collect();
+    /// let config = CaseConfig::new(desk, CasePolicies::default())?;
+    /// let (agent, t0) = (Principal::new("zhang.san"), Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap());
+    /// let mut case = Instance::<Case>::new();
+    /// let open = CaseCommand::Open {
+    ///     origin: Origin::inquiry(InquiryChannel::Chat, "Is there a discount for 20 tonnes?"),
+    ///     class: Nature::Price.into(),
+    ///     customer: "0042".into(),
+    ///     standing: Standing::Regular,
+    /// };
+    /// case.execute(&open, &Context::new(t0, &agent, &config))?;
+    /// // An inquiry runs two clocks at once: the first response (Q4) and the desk's hour (B6).
+    /// assert_eq!(case.state().running().collect::<Vec<_>>(), [TimeLimit::Respond, TimeLimit::Handle]);
+    /// assert_eq!(case.state().customer(), Some("0042"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+    pub struct CaseState {
+        kind: CaseKind,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        opening: Option<Opening>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        department: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        contacted: Option<DateTime<Utc>>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        chases: Vec<Chase>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        resolution: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        close_after: Option<DateTime<Utc>>,
+        /// One SLA clock per time limit that has applied so far (the latest run of each).
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        clocks: BTreeMap<TimeLimit, ClockState>,
+    }
 }
 
 /// Whether a clock is still counting or paused (not idle, not met, not cancelled).
@@ -528,24 +533,44 @@ impl CaseState {
         self.close_after
     }
 
-    /// The latest clock of `obligation`, if that obligation has applied.
+    /// The latest clock of `limit`, if that time limit has applied.
     #[must_use]
-    pub fn clock(&self, obligation: Obligation) -> Option<&ClockState> {
-        self.clocks.get(&obligation)
+    pub fn clock(&self, limit: TimeLimit) -> Option<&ClockState> {
+        self.clocks.get(&limit)
     }
 
-    /// Every obligation's latest clock, in [`Obligation`] order.
-    pub fn clocks(&self) -> impl Iterator<Item = (Obligation, &ClockState)> {
+    /// Every time limit's latest clock, in [`TimeLimit`] order.
+    pub fn clocks(&self) -> impl Iterator<Item = (TimeLimit, &ClockState)> {
         self.clocks.iter().map(|(o, c)| (*o, c))
     }
 
-    /// The obligations whose clocks are running or paused.
-    pub fn running(&self) -> impl Iterator<Item = Obligation> + '_ {
+    /// The time limits whose clocks are running or paused.
+    pub fn running(&self) -> impl Iterator<Item = TimeLimit> + '_ {
         self.clocks.iter().filter(|(_, c)| live(c)).map(|(o, _)| *o)
     }
 
-    fn live_clock(&self, obligation: Obligation) -> Option<&ClockState> {
-        self.clocks.get(&obligation).filter(|c| live(c))
+    /// Checks what every reachable case state satisfies: opened unless new; a department once referred; a
+    /// resolution once resolved; every clock in the map started.
+    fn check(&self) -> Result<(), InvalidState> {
+        let bad = |field: &str, problem: String| Err(InvalidState::new(Case::NAME, field, problem));
+        let kind = self.kind;
+        if (kind == CaseKind::New) != self.opening.is_none() {
+            return bad("opening", format!("does not match a `{}` case", kind.name()));
+        }
+        if matches!(kind, CaseKind::Referred | CaseKind::WithDepartment) && self.department.is_none() {
+            return bad("department", format!("is missing for a `{}` case", kind.name()));
+        }
+        if matches!(kind, CaseKind::Resolved | CaseKind::Answered) && self.resolution.is_none() {
+            return bad("resolution", format!("is missing for a `{}` case", kind.name()));
+        }
+        if let Some((limit, _)) = self.clocks.iter().find(|(_, c)| c.kind() == ClockKind::Idle) {
+            return bad(&format!("clocks.{}", limit.name()), "was never started".into());
+        }
+        Ok(())
+    }
+
+    fn live_clock(&self, limit: TimeLimit) -> Option<&ClockState> {
+        self.clocks.get(&limit).filter(|c| live(c))
     }
 }
 
@@ -568,12 +593,12 @@ pub enum CaseError {
     /// A referral without a department. How to fix: name the responsible department.
     #[error("a case is referred to a named department; the name is empty")]
     NoDepartment,
-    /// An obligation's clock refused (e.g. its policy counts on a calendar the configuration lacks, or the command
+    /// A time limit's clock refused (e.g. its policy counts on a calendar the configuration lacks, or the command
     /// is earlier than the clock's latest event). How to fix: see the clock's reason.
-    #[error("{} clock: {source}", obligation.name())]
+    #[error("{} clock: {source}", limit.name())]
     Clock {
-        /// The obligation.
-        obligation: Obligation,
+        /// The time limit.
+        limit: TimeLimit,
         /// The clock's refusal.
         source: Box<Rejection<ClockError>>,
     },
@@ -616,61 +641,53 @@ const TABLE: &[Transition<CaseKind, CaseCommandKind>] = {
 
 /// Runs `command` on a clock and wraps its events.
 fn on_clock(
-    obligation: Obligation,
+    limit: TimeLimit,
     clock: &ClockState,
     command: &ClockCommand,
     ctx: &Context<'_, CaseConfig>,
 ) -> Result<Vec<CaseEvent>, CaseError> {
     let events = decide::<Clock>(clock, command, &ctx.with_config(&ctx.config().calendars))
-        .map_err(|source| CaseError::Clock { obligation, source: Box::new(source) })?;
-    Ok(events.into_iter().map(|event| CaseEvent::Clock { obligation, event }).collect())
+        .map_err(|source| CaseError::Clock { limit, source: Box::new(source) })?;
+    Ok(events.into_iter().map(|event| CaseEvent::Clock { limit, event }).collect())
 }
 
-/// Starts a fresh clock for `obligation` under `policy` (a new run replaces an ended one, e.g. after a reopen).
-fn start(
-    obligation: Obligation,
-    policy: &SlaPolicy,
-    ctx: &Context<'_, CaseConfig>,
-) -> Result<Vec<CaseEvent>, CaseError> {
-    on_clock(obligation, &ClockState::default(), &ClockCommand::Start(policy.clone()), ctx)
+/// Starts a fresh clock for `limit` under `policy` (a new run replaces an ended one, e.g. after a reopen).
+fn start(limit: TimeLimit, policy: &SlaPolicy, ctx: &Context<'_, CaseConfig>) -> Result<Vec<CaseEvent>, CaseError> {
+    on_clock(limit, &ClockState::default(), &ClockCommand::Start(policy.clone()), ctx)
 }
 
-/// Starts `obligation`'s clock under the case's class policy, when the class has one.
-fn start_for(
-    state: &CaseState,
-    obligation: Obligation,
-    ctx: &Context<'_, CaseConfig>,
-) -> Result<Vec<CaseEvent>, CaseError> {
+/// Starts `limit`'s clock under the case's class policy, when the class has one.
+fn start_for(state: &CaseState, limit: TimeLimit, ctx: &Context<'_, CaseConfig>) -> Result<Vec<CaseEvent>, CaseError> {
     let Some(opening) = &state.opening else { return Ok(Vec::new()) };
     let class = ctx.config().policies.for_class(opening.class);
-    match class.policy(obligation, opening.standing) {
-        Some(policy) => start(obligation, policy, ctx),
+    match class.policy(limit, opening.standing) {
+        Some(policy) => start(limit, policy, ctx),
         None => Ok(Vec::new()),
     }
 }
 
-/// Runs `command` (stop, cancel, tick) on `obligation`'s clock if it is live.
+/// Runs `command` (stop, cancel, tick) on `limit`'s clock if it is live.
 fn settle(
     state: &CaseState,
-    obligation: Obligation,
+    limit: TimeLimit,
     command: &ClockCommand,
     ctx: &Context<'_, CaseConfig>,
 ) -> Result<Vec<CaseEvent>, CaseError> {
-    match state.live_clock(obligation) {
-        Some(clock) => on_clock(obligation, clock, command, ctx),
+    match state.live_clock(limit) {
+        Some(clock) => on_clock(limit, clock, command, ctx),
         None => Ok(Vec::new()),
     }
 }
 
-/// Runs `command` on every live clock, in [`Obligation`] order.
+/// Runs `command` on every live clock, in [`TimeLimit`] order.
 fn settle_all(
     state: &CaseState,
     command: &ClockCommand,
     ctx: &Context<'_, CaseConfig>,
 ) -> Result<Vec<CaseEvent>, CaseError> {
     let mut events = Vec::new();
-    for obligation in Obligation::ALL {
-        events.extend(settle(state, obligation, command, ctx)?);
+    for limit in TimeLimit::ALL {
+        events.extend(settle(state, limit, command, ctx)?);
     }
     Ok(events)
 }
@@ -741,14 +758,14 @@ impl Machine for Case {
             }];
             // Rule Q4: an inquiry's customer waits for a first response.
             if let (true, Some(respond)) = (origin.awaits_response(), &policy.respond) {
-                events.extend(start(Obligation::Respond, respond, ctx)?);
+                events.extend(start(TimeLimit::Respond, respond, ctx)?);
             }
             // Rule B5: a problem whose department is known goes to it within the hour; otherwise the desk
             // handles it on the spot (B6), a complaint after its investigation (Q7).
             if origin.department().is_some() && !class.is_complaint() {
-                events.extend(start(Obligation::Forward, &policy.forward, ctx)?);
+                events.extend(start(TimeLimit::Forward, &policy.forward, ctx)?);
             } else {
-                events.extend(start(Obligation::Handle, &policy.handle, ctx)?);
+                events.extend(start(TimeLimit::Handle, &policy.handle, ctx)?);
             }
             return Ok(events);
         };
@@ -762,7 +779,7 @@ impl Machine for Case {
                 }
             }
             CaseCommand::Respond { note } => {
-                events = settle(state, Obligation::Respond, &ClockCommand::Stop, ctx)?;
+                events = settle(state, TimeLimit::Respond, &ClockCommand::Stop, ctx)?;
                 events.push(CaseEvent::Responded { at, by: by(), note: note.clone() });
             }
             CaseCommand::Verify { findings } => {
@@ -773,15 +790,15 @@ impl Machine for Case {
                     return Err(CaseError::NoDepartment);
                 }
                 // Rule B6: deciding on the spot that it belongs to another department is handling it.
-                events = settle(state, Obligation::Handle, &ClockCommand::Stop, ctx)?;
+                events = settle(state, TimeLimit::Handle, &ClockCommand::Stop, ctx)?;
                 events.push(CaseEvent::Referred { at, by: by(), department: department.clone() });
-                events.extend(start_for(state, Obligation::Forward, ctx)?);
+                events.extend(start_for(state, TimeLimit::Forward, ctx)?);
             }
             CaseCommand::Acknowledge => {
-                events = settle(state, Obligation::Forward, &ClockCommand::Stop, ctx)?;
+                events = settle(state, TimeLimit::Forward, &ClockCommand::Stop, ctx)?;
                 let department = state.department.clone().unwrap_or_default();
                 events.push(CaseEvent::Acknowledged { at, by: by(), department });
-                events.extend(start_for(state, Obligation::Department, ctx)?);
+                events.extend(start_for(state, TimeLimit::Department, ctx)?);
             }
             CaseCommand::Contact { plan } => {
                 if let Some(at) = state.contacted {
@@ -790,7 +807,7 @@ impl Machine for Case {
                 if opening.standing == Standing::Lapsed && plan.as_deref().is_none_or(|p| p.trim().is_empty()) {
                     return Err(CaseError::PlanRequired { customer: opening.customer.clone() });
                 }
-                events = settle(state, Obligation::Department, &ClockCommand::Stop, ctx)?;
+                events = settle(state, TimeLimit::Department, &ClockCommand::Stop, ctx)?;
                 events.push(CaseEvent::Contacted { at, by: by(), plan: plan.clone() });
             }
             CaseCommand::Chase { note } => {
@@ -798,19 +815,19 @@ impl Machine for Case {
                 events.push(CaseEvent::Chased { at, by: by(), department, note: note.clone() });
             }
             CaseCommand::Resolve { resolution } => {
-                events = settle(state, Obligation::Handle, &ClockCommand::Stop, ctx)?;
-                events.extend(settle(state, Obligation::Department, &ClockCommand::Stop, ctx)?);
+                events = settle(state, TimeLimit::Handle, &ClockCommand::Stop, ctx)?;
+                events.extend(settle(state, TimeLimit::Department, &ClockCommand::Stop, ctx)?);
                 events.push(CaseEvent::Resolved { at, by: by(), resolution: resolution.clone() });
             }
             CaseCommand::Answer { text } => {
-                events = settle(state, Obligation::Respond, &ClockCommand::Stop, ctx)?;
+                events = settle(state, TimeLimit::Respond, &ClockCommand::Stop, ctx)?;
                 let close_after = opening.confirm_silence.and_then(|s| at.checked_add_signed(s));
                 events.push(CaseEvent::Answered { at, by: by(), text: text.clone(), close_after });
             }
             CaseCommand::Confirm => events.push(CaseEvent::Confirmed { at, by: by() }),
             CaseCommand::Reopen { reason } => {
                 events.push(CaseEvent::Reopened { at, by: by(), reason: reason.clone() });
-                events.extend(start_for(state, Obligation::Handle, ctx)?);
+                events.extend(start_for(state, TimeLimit::Handle, ctx)?);
             }
             CaseCommand::Withdraw { reason } => {
                 events = settle_all(state, &ClockCommand::Cancel { reason: format!("case withdrawn: {reason}") }, ctx)?;
@@ -874,11 +891,11 @@ impl Machine for Case {
             }
             CaseEvent::Withdrawn { .. } => state.kind = CaseKind::Withdrawn,
         }
-        if let CaseEvent::Clock { obligation, event } = event {
+        if let CaseEvent::Clock { limit, event } = event {
             if matches!(event, ClockEvent::Started { .. }) {
-                state.clocks.insert(*obligation, ClockState::default());
+                state.clocks.insert(*limit, ClockState::default());
             }
-            if let Some(clock) = state.clocks.get_mut(obligation) {
+            if let Some(clock) = state.clocks.get_mut(limit) {
                 Clock::evolve(clock, event);
             }
         }

@@ -6,19 +6,19 @@
 //!   ([`Origin::Inquiry`], rule Q1). It is classified at intake by [`Nature`] (Q6) and [`Urgency`] (Q2); the
 //!   [`Class`] selects the SLA policies ([`CasePolicies::for_class`], rule Q4). Policies are data (TOML or JSON).
 //! - Rule B6: at the desk ([`CaseKind::Handling`]), what the supervisor can decide is resolved within the hour
-//!   ([`Obligation::Handle`]); what belongs to another department is referred to it.
-//! - Rule B5: the feedback form reaches the department within 1 hour ([`Obligation::Forward`], met when the
+//!   ([`TimeLimit::Handle`]); what belongs to another department is referred to it.
+//! - Rule B5: the feedback form reaches the department within 1 hour ([`TimeLimit::Forward`], met when the
 //!   department acknowledges it); the department makes first contact with a regular customer, or answers a lapsed
-//!   one with a solution plan, within 24 hours ([`Obligation::Department`]); customer service chases
+//!   one with a solution plan, within 24 hours ([`TimeLimit::Department`]); customer service chases
 //!   ([`CaseCommand::Chase`]). A department that does not help is escalated to leadership by the clock's escalation
 //!   ladder. A callback problem that names its department goes straight there.
 //! - Rule Q7: a complaint is accepted ([`CaseKind::Investigating`]), investigated and verified, handled, answered,
 //!   and closed only when the customer confirms — or, if the class's policy says so, after a silence.
-//! - An inquiry's customer gets a first response within the class's limit ([`Obligation::Respond`], rule Q4).
+//! - An inquiry's customer gets a first response within the class's limit ([`TimeLimit::Respond`], rule Q4).
 //!
 //! A case may run several clocks at once (a first response and the department's 24 hours, say); they live in a
-//! map keyed by [`Obligation`], each an embedded [`Clock`](crate::sla::Clock) whose events the case wraps in
-//! [`CaseEvent::Clock`]. A clock ends only through an event: met when its obligation is fulfilled, cancelled when the
+//! map keyed by [`TimeLimit`], each an embedded [`Clock`](crate::sla::Clock) whose events the case wraps in
+//! [`CaseEvent::Clock`]. A clock ends only through an event: met when its time limit is fulfilled, cancelled when the
 //! case is withdrawn. The case's deadlines are those of its running clocks, plus the confirmation silence.
 //!
 //! # Example: a problem found on Friday at 17:30 (rules B5, B6)
@@ -27,7 +27,7 @@
 //! use chrono::{TimeDelta, TimeZone};
 //! use chrono_tz::Asia::Shanghai;
 //! use kefu::calendar::{Calendar, CalendarSet};
-//! use kefu::case::{Case, CaseCommand, CaseConfig, CaseKind, CasePolicies, Class, Nature, Obligation, Origin, Standing};
+//! use kefu::case::{Case, CaseCommand, CaseConfig, CaseKind, CasePolicies, Class, Nature, TimeLimit, Origin, Standing};
 //! use kefu::machine::{Context, Instance, Principal};
 //!
 //! let desk = Calendar::from_toml_str(r#"
@@ -48,11 +48,11 @@
 //! }, &Context::new(local(20, 17, 30), &agent, &config))?;
 //! assert_eq!(case.kind(), CaseKind::Referred);
 //! // B5: the feedback form reaches logistics within the hour — Friday 18:30, not Monday.
-//! assert_eq!(case.state().clock(Obligation::Forward).and_then(|c| c.due_at()), Some(local(20, 18, 30)));
+//! assert_eq!(case.state().clock(TimeLimit::Forward).and_then(|c| c.due_at()), Some(local(20, 18, 30)));
 //!
 //! case.execute(&CaseCommand::Acknowledge, &Context::new(local(20, 17, 50), &logistics, &config))?;
 //! // B5 §2.4: a solution plan within 24 hours.
-//! assert_eq!(case.state().clock(Obligation::Department).and_then(|c| c.due_at()), Some(local(21, 17, 50)));
+//! assert_eq!(case.state().clock(TimeLimit::Department).and_then(|c| c.due_at()), Some(local(21, 17, 50)));
 //! assert_eq!(case.next_deadline().map(|d| d.at), Some(local(21, 11, 50))); // the 75% warning
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -61,8 +61,6 @@ mod class;
 mod machine;
 mod policy;
 
-pub use class::{Channel, Class, Nature, Origin, Standing, Urgency};
+pub use class::{Class, InquiryChannel, Nature, Origin, Standing, Urgency};
 pub use machine::{Case, CaseCommand, CaseCommandKind, CaseError, CaseEvent, CaseKind, CaseState, Chase};
-pub use policy::{
-    CaseConfig, CasePolicies, ClassPolicy, ClassRule, LoadError, Obligation, PoliciesError, SERVICE_DESK,
-};
+pub use policy::{CaseConfig, CasePolicies, ClassPolicy, ClassRule, LoadError, PoliciesError, SERVICE_DESK, TimeLimit};

@@ -1,4 +1,4 @@
-//! The case policies as data: which SLA policy each obligation of a case runs under, per class (rule Q4).
+//! The case policies as data: which SLA policy each time limit of a case runs under, per class (rule Q4).
 
 use chrono::TimeDelta;
 use serde::{Deserialize, Serialize};
@@ -7,20 +7,20 @@ use super::class::{Class, Nature, Standing, Urgency};
 use crate::calendar::CalendarSet;
 use crate::sla::SlaPolicy;
 
-/// An obligation a case may owe, each run by its own SLA clock (the case keeps them in a map keyed by this enum).
+/// A time limit a case may owe, each run by its own SLA clock (the case keeps them in a map keyed by this enum).
 ///
 /// ```
-/// use kefu::case::{CasePolicies, Nature, Obligation, Standing};
+/// use kefu::case::{CasePolicies, Nature, TimeLimit, Standing};
 ///
 /// let complaint = CasePolicies::default().for_class(Nature::Complaint.into());
-/// let owed = |standing| complaint.policy(Obligation::Department, standing).map(|p| p.name().to_owned());
+/// let owed = |standing| complaint.policy(TimeLimit::Department, standing).map(|p| p.name().to_owned());
 /// assert_eq!(owed(Standing::Regular).as_deref(), Some("B5 first contact (regular customer)"));
 /// assert_eq!(owed(Standing::Lapsed).as_deref(), Some("B5 solution plan (lapsed customer)"));
-/// assert_eq!(Obligation::Forward.name(), "forward");
+/// assert_eq!(TimeLimit::Forward.name(), "forward");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Obligation {
+pub enum TimeLimit {
     /// Rule Q4: a first response to a customer who sent an inquiry. Met by a response or by the answer.
     Respond,
     /// Rule B6: what the desk's supervisor can decide is resolved on the spot. Met when the case is resolved, or
@@ -34,9 +34,9 @@ pub enum Obligation {
     Department,
 }
 
-impl Obligation {
-    /// Every obligation, in the order the case ticks them.
-    pub const ALL: [Obligation; 4] = [Self::Respond, Self::Handle, Self::Forward, Self::Department];
+impl TimeLimit {
+    /// Every time limit, in the order the case ticks them.
+    pub const ALL: [TimeLimit; 4] = [Self::Respond, Self::Handle, Self::Forward, Self::Department];
 
     /// A stable `snake_case` name.
     #[must_use]
@@ -50,7 +50,7 @@ impl Obligation {
     }
 }
 
-/// The SLA policies of one class of case: one per obligation, plus how long an answered case waits for the
+/// The SLA policies of one class of case: one per time limit, plus how long an answered case waits for the
 /// customer's confirmation before it closes by itself.
 ///
 /// See [`CasePolicies`] for the TOML shape and the defaults.
@@ -75,14 +75,14 @@ pub struct ClassPolicy {
 }
 
 impl ClassPolicy {
-    /// The policy of obligation `obligation` for a customer of `standing`, if the class has one.
+    /// The policy of `limit` for a customer of `standing`, if the class has one.
     #[must_use]
-    pub fn policy(&self, obligation: Obligation, standing: Standing) -> Option<&SlaPolicy> {
-        match obligation {
-            Obligation::Respond => self.respond.as_ref(),
-            Obligation::Handle => Some(&self.handle),
-            Obligation::Forward => Some(&self.forward),
-            Obligation::Department => Some(match standing {
+    pub fn policy(&self, limit: TimeLimit, standing: Standing) -> Option<&SlaPolicy> {
+        match limit {
+            TimeLimit::Respond => self.respond.as_ref(),
+            TimeLimit::Handle => Some(&self.handle),
+            TimeLimit::Forward => Some(&self.forward),
+            TimeLimit::Department => Some(match standing {
                 Standing::Regular => &self.first_contact,
                 Standing::Lapsed => &self.solution_plan,
             }),
@@ -143,7 +143,7 @@ impl ClassRule {
 /// defaults ([`CasePolicies::default`], shipped as `crates/kefu/policies/cases.toml`) read the rules' durations as
 /// the rules do — wall-clock unless a calendar is named:
 ///
-/// | obligation | default | rule |
+/// | time limit | default | rule |
 /// | --- | --- | --- |
 /// | `handle` | 1 h elapsed; warn at 75%; supervisor at breach, leadership 1 h later | B6 |
 /// | `forward` | 1 h elapsed; warn at 75%; supervisor at breach | B5 |
@@ -207,24 +207,24 @@ impl Default for CasePolicies {
     fn default() -> Self {
         let department = |name: &str| {
             warned(elapsed(name, 24 * 60))
-                .with_escalation("department_head", TimeDelta::zero())
-                .with_escalation("leadership", TimeDelta::hours(4))
+                .with_builtin_rung("department_head", TimeDelta::zero())
+                .with_builtin_rung("leadership", TimeDelta::hours(4))
         };
         let respond = |name: &str, minutes: i64| {
             warned(SlaPolicy::business(name, TimeDelta::minutes(minutes), SERVICE_DESK))
-                .with_escalation("supervisor", TimeDelta::zero())
+                .with_builtin_rung("supervisor", TimeDelta::zero())
         };
         let handle = |name: &str, minutes: i64| {
             warned(elapsed(name, minutes))
-                .with_escalation("supervisor", TimeDelta::zero())
-                .with_escalation("leadership", TimeDelta::hours(1))
+                .with_builtin_rung("supervisor", TimeDelta::zero())
+                .with_builtin_rung("leadership", TimeDelta::hours(1))
         };
         Self {
             default: ClassPolicy {
                 respond: Some(respond("Q4 first response", 120)),
                 handle: handle("B6 handle on the spot", 60),
                 forward: warned(elapsed("B5 feedback to the department", 60))
-                    .with_escalation("supervisor", TimeDelta::zero()),
+                    .with_builtin_rung("supervisor", TimeDelta::zero()),
                 first_contact: department("B5 first contact (regular customer)"),
                 solution_plan: department("B5 solution plan (lapsed customer)"),
                 confirm_silence: Some(TimeDelta::hours(72)),

@@ -8,7 +8,7 @@ use super::notice::NoticeCommand;
 use super::profile::{Details, ProfileCommand};
 use crate::approval::ApprovalCommand;
 use crate::callback::CallbackCommand;
-use crate::case::{Channel as InquiryChannel, Class};
+use crate::case::{Class, InquiryChannel};
 use crate::lifecycle::LifecycleCommand;
 use crate::script::RunCommand;
 

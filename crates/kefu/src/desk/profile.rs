@@ -58,7 +58,8 @@ impl Details {
 /// use kefu::machine::{Context, Instance, Principal};
 ///
 /// let now = Utc.with_ymd_and_hms(2026, 11, 2, 2, 0, 0).unwrap();
-/// let ctx = Context::new(now, &Principal::new("erp"), &());
+/// let erp = Principal::new("erp");
+/// let ctx = Context::new(now, &erp, &());
 /// let mut profile = Instance::<Profile>::new();
 /// profile.execute(&ProfileCommand::Update(Details { region: Some("east".into()), ..Details::default() }), &ctx)?;
 /// profile.execute(&ProfileCommand::Update(Details { segment: Some("distributor".into()), ..Details::default() }), &ctx)?;

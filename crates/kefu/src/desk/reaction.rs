@@ -18,7 +18,7 @@ use super::profile::{Profile, ProfileEvent};
 use crate::approval::{Approval, ApprovalEvent, ApprovalState};
 use crate::callback::{Callback, CallbackCommand, CallbackEvent, CallbackState, Due};
 use crate::case::{Case, CaseCommand, CaseEvent, CaseState, Nature, Origin, Standing};
-use crate::lifecycle::{Channel, Lifecycle, LifecycleCommand, LifecycleEvent, LifecycleKind, LifecycleState};
+use crate::lifecycle::{ContactChannel, Lifecycle, LifecycleCommand, LifecycleEvent, LifecycleKind, LifecycleState};
 use crate::machine::{Machine, Role};
 use crate::script::{RunEvent, RunState, ScriptRun};
 use crate::sla::ClockEvent;
@@ -324,7 +324,7 @@ fn callback(event: &CallbackEvent, steps: &mut Steps<'_>, lookup: &dyn Lookup) -
                 let channel = state
                     .as_ref()
                     .and_then(|s| s.attempts().iter().rev().find(|a| a.reached).map(|a| a.channel))
-                    .unwrap_or(Channel::Phone);
+                    .unwrap_or(ContactChannel::Phone);
                 let target = ids::customer(&due.customer);
                 steps.push("finished", target, DeskCommand::Lifecycle(LifecycleCommand::ContactMade { channel }));
             }
@@ -373,7 +373,7 @@ fn run(event: &RunEvent, steps: &mut Steps<'_>, lookup: &dyn Lookup) -> Result<(
 }
 
 fn case(event: &CaseEvent, steps: &mut Steps<'_>, config: &Compiled, lookup: &dyn Lookup) -> Result<(), StoreError> {
-    let CaseEvent::Clock { event, obligation } = event else { return Ok(()) };
+    let CaseEvent::Clock { event, limit: obligation } = event else { return Ok(()) };
     let Some((level, to)) = escalation(event) else { return Ok(()) };
     let state = lookup.case(&steps.source.instance)?;
     let customer = state.as_ref().and_then(|s| s.customer().map(str::to_owned));
@@ -488,6 +488,6 @@ pub(super) fn standing_of(kind: LifecycleKind) -> Standing {
 }
 
 /// The origin of an inquiry's case (rule Q1).
-pub(super) fn inquiry_origin(channel: crate::case::Channel, text: &str) -> Origin {
+pub(super) fn inquiry_origin(channel: crate::case::InquiryChannel, text: &str) -> Origin {
     Origin::inquiry(channel, text)
 }

@@ -4,7 +4,6 @@ use super::board::{Board, BoardCommand};
 use super::campaign::CampaignRun;
 use super::notice::Notice;
 use super::profile::Profile;
-use crate::approval::{Approval, ApprovalCommand};
 use crate::callback::{Callback, CallbackCommand};
 use crate::case::{Case, CaseCommand};
 use crate::lifecycle::{Lifecycle, LifecycleCommand};
@@ -29,13 +28,6 @@ impl Versioned for Case {}
 impl Tickable for Case {
     fn tick() -> CaseCommand {
         CaseCommand::Tick
-    }
-}
-
-impl Versioned for Approval {}
-impl Tickable for Approval {
-    fn tick() -> ApprovalCommand {
-        ApprovalCommand::Tick
     }
 }
 

@@ -22,7 +22,9 @@
 //!   supervisor on breach); recording the briefing stops it. A reassignment cancels the old clock and starts anew.
 //! - **Follow-up (F1, F2).** When a customer goes quiet, the machine opens an F1 obligation: a call due within the
 //!   next week. When it lapses, it opens the F2 contacts of each calendar month (two by default), spread at regular
-//!   times through the month. Each [`Obligation`] is an event with its due instant; a contact fulfils the earliest
+//!   times through the month and each due inside it: the k-th of n at the end of the k-th of n equal parts of the
+//!   rest of the month, the last at the month's last second — so a missed contact is reported in its own month's
+//!   coverage (B10). Each [`Obligation`] is an event with its due instant; a contact fulfils the earliest
 //!   one its channel satisfies; a due instant that passes marks the obligation overdue but never removes it. Only
 //!   a contact, closing the customer, or handing it to sales removes an obligation — each an event.
 //! - **Who follows up (F3, F4).** [`Owner`] is customer service or sales. Handed to sales, the customer stays with
@@ -31,13 +33,15 @@
 //!   obligations of the customer's state; an overdue payment blocks the take-over for as long as it is unsettled.
 //! - **Quiet hours (B9).** A customer may have a contact calendar (a name in the [`CalendarSet`](crate::calendar::CalendarSet)
 //!   whose open hours are when contacting is allowed); an obligation due inside quiet hours is moved to the next
-//!   allowed instant with [`Calendar::next_open`](crate::calendar::Calendar::next_open).
+//!   allowed instant with [`Calendar::next_open`](crate::calendar::Calendar::next_open) — an F2 contact never into
+//!   the next month: it is then due at the end of the month's last allowed stretch.
 //!
 //! Time-driven changes (going quiet, lapsing, a new F2 month, an overdue obligation, the F3 take-over, the clocks'
 //! warnings and breaches) are recorded by [`LifecycleCommand::Tick`], each at the instant it really happened even
 //! when the tick comes late. Other commands act on the state as it is, so tick an instance whose
-//! [`next_deadline`](crate::machine::next_deadline) has passed before sending it a new fact — as a store that
-//! processes due instances first does. A tick before anything is due changes nothing.
+//! [`next_deadline`](crate::machine::next_deadline) has passed before sending it a new fact —
+//! [`Instance::catch_up`](crate::machine::Instance::catch_up) does it, as a store that processes due instances first
+//! does. A tick before anything is due changes nothing.
 //!
 //! Thresholds and counts are a [`LifecyclePolicy`] (serde, the domain's values by default); the configuration is
 //! a [`LifecycleConfig`]: the calendars and the policy.
@@ -50,7 +54,7 @@
 //! use kefu::approval::{Approval, ApprovalChain, ApprovalCommand};
 //! use kefu::calendar::{Calendar, CalendarSet};
 //! use kefu::lifecycle::{
-//!     Channel, FollowUp, Lifecycle, LifecycleCommand as C, LifecycleConfig, LifecycleError, LifecycleKind,
+//!     ContactChannel, FollowUp, Lifecycle, LifecycleCommand as C, LifecycleConfig, LifecycleError, LifecycleKind,
 //!     LifecyclePolicy,
 //! };
 //! use kefu::machine::{Context, Instance, Principal, Rejection};
@@ -94,18 +98,28 @@
 //! let call = &customer.state().obligations()[0];
 //! assert_eq!((&call.follow_up, call.due), (&FollowUp::F1Call, at(18, 12)));
 //!
-//! customer.execute(&C::ContactMade { channel: Channel::Phone }, &Context::new(at(12, 10), &specialist, &config))?;
+//! customer.execute(&C::ContactMade { channel: ContactChannel::Phone }, &Context::new(at(12, 10), &specialist, &config))?;
 //! assert!(customer.state().obligations().is_empty());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod briefing;
+mod command;
+mod error;
+mod event;
+mod follow_up;
 mod machine;
 mod obligation;
+mod onboarding;
+mod ownership;
 mod policy;
+mod state;
 
-pub use machine::{
-    ExceptionRecord, Lifecycle, LifecycleCommand, LifecycleCommandKind, LifecycleError, LifecycleEvent, LifecycleKind,
-    LifecycleState,
-};
-pub use obligation::{FollowUp, Obligation, Owner, Withdrawal};
-pub use policy::{C5_DOCUMENTS, Channel, LifecycleConfig, LifecyclePolicy, LifecyclePolicyError};
+pub use command::{LifecycleCommand, LifecycleCommandKind};
+pub use error::LifecycleError;
+pub use event::LifecycleEvent;
+pub use machine::{Lifecycle, LifecycleKind};
+pub use obligation::{FollowUp, Obligation, Withdrawal};
+pub use ownership::Owner;
+pub use policy::{C5_DOCUMENTS, ContactChannel, LifecycleConfig, LifecyclePolicy, LifecyclePolicyError};
+pub use state::{ExceptionRecord, LifecycleState};

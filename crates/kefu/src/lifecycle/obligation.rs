@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::policy::Channel;
+use super::policy::ContactChannel;
 
 /// Which rule an obligation comes from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,7 +53,7 @@ pub struct Obligation {
 
 impl Obligation {
     /// Whether a contact on `channel` fulfils this obligation (F1 asks for a call; F2 takes any channel).
-    pub fn accepts(&self, channel: Channel, f1_channels: &[Channel]) -> bool {
+    pub fn accepts(&self, channel: ContactChannel, f1_channels: &[ContactChannel]) -> bool {
         match self.follow_up {
             FollowUp::F1Call => f1_channels.contains(&channel),
             FollowUp::F2Contact { .. } => true,
@@ -69,16 +69,4 @@ pub enum Withdrawal {
     Closed,
     /// The customer was handed to sales, who follow it up from now on (rule F4).
     HandedToSales,
-}
-
-/// Who follows up the customer (rules F3, F4).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Owner {
-    /// Customer service: the machine opens F1/F2 obligations.
-    #[default]
-    CustomerService,
-    /// The sales department (F4); no obligations are opened until sales hand the customer back or stay silent for
-    /// more than two months while the customer owes nothing (F3).
-    Sales,
 }

@@ -7,10 +7,11 @@ use crate::calendar::CalendarSet;
 use crate::duration;
 use crate::sla::SlaPolicy;
 
-/// How a contact with the customer was made (rule B1; F2 adds meetings, which are visits here).
+/// How customer service contacts a customer (rule B1: phone, on-site visit, service visit, SMS; the meetings of
+/// rule F2 are visits). Lifecycle contacts and callback attempts both take it (`kefu::callback` re-exports it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Channel {
+pub enum ContactChannel {
     /// A phone call.
     Phone,
     /// An on-site visit or a meeting.
@@ -21,9 +22,10 @@ pub enum Channel {
     Sms,
 }
 
-impl Channel {
+impl ContactChannel {
     /// Every channel, in declaration order.
-    pub const ALL: [Channel; 4] = [Channel::Phone, Channel::Visit, Channel::ServiceVisit, Channel::Sms];
+    pub const ALL: [ContactChannel; 4] =
+        [ContactChannel::Phone, ContactChannel::Visit, ContactChannel::ServiceVisit, ContactChannel::Sms];
 }
 
 /// The eight documents rule C5 requires for a first deal, as checklist ids: registration form, delivery
@@ -91,10 +93,12 @@ pub struct LifecyclePolicy {
     #[serde(with = "duration::human")]
     pub f1_call_within: TimeDelta,
     /// Rule F1: the channels that count as the call.
-    pub f1_channels: Vec<Channel>,
+    pub f1_channels: Vec<ContactChannel>,
     /// Rule F2: a customer without business (an order) for this many calendar months lapses.
     pub lapsed_after_months: u32,
-    /// Rule F2: contacts due each calendar month while lapsed (spread at regular times through the month).
+    /// Rule F2: contacts due each calendar month while lapsed, spread at regular times through the month and each
+    /// due inside it: the k-th of n at the end of the k-th of n equal parts of the rest of the month, the last at the
+    /// month's last second (so a month's report counts them all, rule B10).
     pub f2_contacts_per_month: u32,
     /// Rule F3: sales silent for this many calendar months lets customer service take over (unless money is owed).
     pub sales_silent_months: u32,
@@ -107,13 +111,13 @@ impl Default for LifecyclePolicy {
         Self {
             documents: C5_DOCUMENTS.iter().map(|&d| d.to_owned()).collect(),
             file_within: SlaPolicy::working_days("C5 file within 3 days", 3, "office")
-                .with_escalation("service_supervisor", TimeDelta::zero()),
+                .with_builtin_rung("service_supervisor", TimeDelta::zero()),
             briefing_within: SlaPolicy::elapsed("C4 hand-over briefing within a week", TimeDelta::days(7))
-                .with_escalation("service_supervisor", TimeDelta::zero()),
+                .with_builtin_rung("service_supervisor", TimeDelta::zero()),
             quiet_after: TimeDelta::days(7),
             f1_calls: 1,
             f1_call_within: TimeDelta::days(7),
-            f1_channels: vec![Channel::Phone],
+            f1_channels: vec![ContactChannel::Phone],
             lapsed_after_months: 1,
             f2_contacts_per_month: 2,
             sales_silent_months: 2,

@@ -19,13 +19,14 @@ impl<S: Kind, C: Kind> TransitionGraph<S, C> {
     /// # Example
     ///
     /// ```
-    /// use kefu::machine::{example::Exception, TransitionGraph};
+    /// use kefu::approval::Approval;
+    /// use kefu::machine::TransitionGraph;
     ///
-    /// let text = TransitionGraph::of::<Exception>().to_mermaid();
+    /// let text = TransitionGraph::of::<Approval>().to_mermaid();
     /// assert!(text.starts_with("stateDiagram-v2\n"));
     /// assert!(text.contains("    [*] --> draft\n"));
-    /// assert!(text.contains("    requested --> expired: tick\n"));
-    /// assert!(text.contains("    expired --> [*]\n"));
+    /// assert!(text.contains("    pending --> withdrawn: withdraw\n"));
+    /// assert!(text.contains("    withdrawn --> [*]\n"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
@@ -72,10 +73,11 @@ impl<S: Kind, C: Kind> TransitionGraph<S, C> {
     /// # Example
     ///
     /// ```
-    /// use kefu::machine::{example::Exception, TransitionGraph};
+    /// use kefu::approval::Approval;
+    /// use kefu::machine::TransitionGraph;
     ///
-    /// let text = TransitionGraph::of::<Exception>().to_dot();
-    /// assert!(text.starts_with("digraph \"exception\" {\n"));
+    /// let text = TransitionGraph::of::<Approval>().to_dot();
+    /// assert!(text.starts_with("digraph \"approval\" {\n"));
     /// assert!(text.contains("    s1 -> s2 [label=\"approve\"];\n"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```

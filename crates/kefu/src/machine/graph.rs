@@ -23,13 +23,14 @@ use super::{Kind, Machine};
 /// # Example
 ///
 /// ```
-/// use kefu::machine::{example::{Exception, ExceptionKind}, TransitionGraph};
+/// use kefu::approval::{Approval, ApprovalKind};
+/// use kefu::machine::TransitionGraph;
 ///
-/// let graph = TransitionGraph::of::<Exception>();
-/// assert_eq!(graph.machine(), "exception");
-/// assert_eq!(graph.initial(), ExceptionKind::Draft);
+/// let graph = TransitionGraph::of::<Approval>();
+/// assert_eq!(graph.machine(), "approval");
+/// assert_eq!(graph.initial(), ApprovalKind::Draft);
 /// assert_eq!(graph.graph().node_count(), 5);
-/// assert_eq!(graph.graph().edge_count(), 4);
+/// assert_eq!(graph.graph().edge_count(), 6);
 /// assert!(graph.unreachable().is_empty());
 /// assert!(graph.cannot_finish().is_empty());
 /// # Ok::<(), Box<dyn std::error::Error>>(())

@@ -18,47 +18,54 @@
 //! - [`TransitionGraph`] is the table as a [`petgraph`] graph (reachability, states that cannot finish), exported as
 //!   Mermaid or Graphviz DOT text in declaration order.
 //!
-//! The [`example`] module holds a small complete machine (an exception approval, rule C6) used by the examples
-//! below; read its source as a template.
+//! The examples below use the approval machine ([`Approval`](crate::approval::Approval), rules C6 and C7); its
+//! source, or the SLA clock's, is a template for a machine of your own, and the
+//! [`testing::machine`](crate::testing) documentation builds a small one from scratch.
 //!
 //! # Example: deciding, applying, replaying
 //!
 //! ```
 //! use chrono::{Duration, TimeZone, Utc};
-//! use kefu::machine::example::{Exception, ExceptionCommand, ExceptionKind, ExceptionPolicy};
+//! use kefu::approval::{Approval, ApprovalChain, ApprovalCommand, ApprovalKind};
+//! use kefu::calendar::CalendarSet;
 //! use kefu::machine::{Context, Instance, Principal, replay};
+//! use kefu::sla::SlaPolicy;
 //!
 //! let now = Utc.with_ymd_and_hms(2025, 3, 3, 9, 0, 0).single().ok_or("bad date")?;
-//! let policy = ExceptionPolicy::default();
+//! let calendars = CalendarSet::new(); // a wall-clock step limit needs no calendar
 //! let clerk = Principal::new("clerk-1");
 //! let director = Principal::new("li.wei").with_role("marketing_director");
 //!
+//! // Rule C6, with a day for the approver to decide.
+//! let chain = ApprovalChain::c6_incomplete_file().with_step_sla(SlaPolicy::elapsed("decide within a day", Duration::hours(24)));
 //! let mut log = Vec::new();
-//! let mut instance = Instance::<Exception>::new();
-//! log.extend(instance.execute(&ExceptionCommand::Request, &Context::new(now, &clerk, &policy))?);
-//! assert_eq!(instance.kind(), ExceptionKind::Requested);
+//! let mut instance = Instance::<Approval>::new();
+//! let request = ApprovalCommand::Request { chain, subject: "trade on file 1042".into() };
+//! log.extend(instance.execute(&request, &Context::new(now, &clerk, &calendars))?);
+//! assert_eq!(instance.kind(), ApprovalKind::Pending);
 //! assert_eq!(instance.next_deadline().map(|d| d.at), Some(now + Duration::hours(24)));
 //!
 //! let later = now + Duration::hours(2);
-//! log.extend(instance.execute(&ExceptionCommand::Approve, &Context::new(later, &director, &policy))?);
-//! assert_eq!(instance.kind(), ExceptionKind::Approved);
+//! log.extend(instance.execute(&ApprovalCommand::Approve { note: None }, &Context::new(later, &director, &calendars))?);
+//! assert_eq!(instance.kind(), ApprovalKind::Approved);
 //!
 //! // Events are the durable truth: folding them gives the same state and version.
-//! assert_eq!(replay::<Exception>(&log), instance);
+//! assert_eq!(replay::<Approval>(&log), instance);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! # Example: pictures
 //!
 //! ```
-//! use kefu::machine::{example::Exception, TransitionGraph};
+//! use kefu::approval::Approval;
+//! use kefu::machine::TransitionGraph;
 //!
-//! let graph = TransitionGraph::of::<Exception>();
+//! let graph = TransitionGraph::of::<Approval>();
 //! assert!(graph.unreachable().is_empty());
 //! assert!(graph.cannot_finish().is_empty());
 //! let mermaid = graph.to_mermaid();
 //! assert!(mermaid.starts_with("stateDiagram-v2\n"));
-//! assert!(mermaid.contains("requested --> approved: approve"));
+//! assert!(mermaid.contains("pending --> approved: approve"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -69,9 +76,9 @@ use serde::de::DeserializeOwned;
 
 mod context;
 mod deadline;
-pub mod example;
 mod export;
 mod graph;
+mod invalid;
 mod kind;
 mod rejection;
 mod replay;
@@ -80,6 +87,8 @@ mod transition;
 pub use context::{Context, Principal, Role};
 pub use deadline::Deadline;
 pub use graph::TransitionGraph;
+pub use invalid::InvalidState;
+pub(crate) use invalid::checked_state;
 pub use kind::Kind;
 pub use rejection::Rejection;
 pub use replay::{Instance, replay};
@@ -90,7 +99,8 @@ pub use transition::Transition;
 /// Implement the required items; call [`decide`] (or [`Instance::execute`]) rather than
 /// [`handle`](Machine::handle) directly, because `decide` is where the transition table is enforced.
 ///
-/// See [`example::Exception`] for a complete, documented implementation.
+/// See [`Approval`](crate::approval::Approval) or [`Clock`](crate::sla::Clock) for complete, documented
+/// implementations.
 pub trait Machine {
     /// The machine's stable name, used in error messages and pictures (`snake_case`).
     const NAME: &'static str;
@@ -183,14 +193,15 @@ pub trait Machine {
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};
-/// use kefu::machine::example::{Exception, ExceptionCommand, ExceptionEvent, ExceptionPolicy};
+/// use kefu::approval::{Approval, ApprovalChain, ApprovalCommand, ApprovalEvent};
+/// use kefu::calendar::CalendarSet;
 /// use kefu::machine::{decide, Context, Machine, Principal};
 ///
 /// let now = Utc.with_ymd_and_hms(2025, 3, 3, 9, 0, 0).single().ok_or("bad date")?;
-/// let clerk = Principal::new("clerk-1");
-/// let policy = ExceptionPolicy::default();
-/// let events = decide::<Exception>(&Exception::initial(), &ExceptionCommand::Request, &Context::new(now, &clerk, &policy))?;
-/// assert!(matches!(events.as_slice(), [ExceptionEvent::Requested { .. }]));
+/// let (clerk, calendars) = (Principal::new("clerk-1"), CalendarSet::new());
+/// let request = ApprovalCommand::Request { chain: ApprovalChain::c6_incomplete_file(), subject: "file 1042".into() };
+/// let events = decide::<Approval>(&Approval::initial(), &request, &Context::new(now, &clerk, &calendars))?;
+/// assert!(matches!(events.as_slice(), [ApprovalEvent::Requested { .. }]));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn decide<M: Machine>(
@@ -231,10 +242,11 @@ pub fn decide<M: Machine>(
 /// # Example
 ///
 /// ```
-/// use kefu::machine::{allows, example::{Exception, ExceptionCommandKind as C, ExceptionKind as S}};
+/// use kefu::approval::{Approval, ApprovalCommandKind as C, ApprovalKind as S};
+/// use kefu::machine::allows;
 ///
-/// assert!(allows::<Exception>(S::Draft, C::Request));
-/// assert!(!allows::<Exception>(S::Draft, C::Approve));
+/// assert!(allows::<Approval>(S::Draft, C::Request));
+/// assert!(!allows::<Approval>(S::Draft, C::Approve));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[must_use]
@@ -247,9 +259,10 @@ pub fn allows<M: Machine>(from: M::StateKind, on: M::CommandKind) -> bool {
 /// # Example
 ///
 /// ```
-/// use kefu::machine::{example::Exception, next_deadline, Machine};
+/// use kefu::approval::Approval;
+/// use kefu::machine::{next_deadline, Machine};
 ///
-/// assert_eq!(next_deadline::<Exception>(&Exception::initial()), None);
+/// assert_eq!(next_deadline::<Approval>(&Approval::initial()), None);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[must_use]

@@ -13,18 +13,19 @@
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};
-/// use kefu::machine::{decide, example::{Exception, ExceptionCommand, ExceptionPolicy}, Context, Machine, Principal, Rejection};
+/// use kefu::approval::{Approval, ApprovalCommand};
+/// use kefu::calendar::CalendarSet;
+/// use kefu::machine::{decide, Context, Machine, Principal, Rejection};
 ///
 /// let now = Utc.with_ymd_and_hms(2025, 3, 3, 9, 0, 0).single().ok_or("bad date")?;
-/// let policy = ExceptionPolicy::default();
-/// let clerk = Principal::new("clerk");
-/// let ctx = Context::new(now, &clerk, &policy);
+/// let (calendars, clerk) = (CalendarSet::new(), Principal::new("clerk"));
+/// let ctx = Context::new(now, &clerk, &calendars);
 ///
 /// // Nothing was requested yet, so there is nothing to approve.
-/// let err = decide::<Exception>(&Exception::initial(), &ExceptionCommand::Approve, &ctx)
+/// let err = decide::<Approval>(&Approval::initial(), &ApprovalCommand::Approve { note: None }, &ctx)
 ///     .err().ok_or("expected a rejection")?;
 /// assert!(matches!(err, Rejection::NotAllowed { .. }));
-/// assert_eq!(err.to_string(), "exception: command `approve` is not allowed in state `draft`");
+/// assert_eq!(err.to_string(), "approval: command `approve` is not allowed in state `draft`");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, thiserror::Error)]

@@ -2,6 +2,8 @@
 
 use core::fmt;
 
+use chrono::{DateTime, Utc};
+
 use serde::{Deserialize, Serialize};
 
 use super::{Context, Deadline, Machine, Rejection, decide, next_deadline};
@@ -19,25 +21,28 @@ use super::{Context, Deadline, Machine, Rejection, decide, next_deadline};
 ///
 /// ```
 /// use chrono::{Duration, TimeZone, Utc};
-/// use kefu::machine::example::{Exception, ExceptionCommand, ExceptionPolicy};
+/// use kefu::approval::{Approval, ApprovalChain, ApprovalCommand};
+/// use kefu::calendar::CalendarSet;
 /// use kefu::machine::{Context, Instance, Principal, replay};
 ///
 /// let t0 = Utc.with_ymd_and_hms(2025, 3, 3, 9, 0, 0).single().ok_or("bad date")?;
-/// let policy = ExceptionPolicy::default();
+/// let calendars = CalendarSet::new();
 /// let (clerk, gm) = (Principal::new("clerk"), Principal::new("wang").with_role("general_manager"));
 ///
-/// let mut live = Instance::<Exception>::new();
-/// let mut log = live.execute(&ExceptionCommand::Request, &Context::new(t0, &clerk, &policy))?;
+/// let mut live = Instance::<Approval>::new();
+/// let request = ApprovalCommand::Request { chain: ApprovalChain::c6_incomplete_file(), subject: "file 1042".into() };
+/// let mut log = live.execute(&request, &Context::new(t0, &clerk, &calendars))?;
 /// let snapshot = serde_json::to_string(&live)?;            // saved at version 1
 ///
-/// log.extend(live.execute(&ExceptionCommand::Reject, &Context::new(t0 + Duration::hours(1), &gm, &policy))?);
+/// let reject = ApprovalCommand::Reject { reason: "the licence is missing too".into() };
+/// log.extend(live.execute(&reject, &Context::new(t0 + Duration::hours(1), &gm, &calendars))?);
 ///
-/// let mut restored: Instance<Exception> = serde_json::from_str(&snapshot)?;
+/// let mut restored: Instance<Approval> = serde_json::from_str(&snapshot)?;
 /// assert_eq!(restored.version(), 1);
 /// let version = usize::try_from(restored.version())?;
 /// restored.apply_all(&log[version..]);
 /// assert_eq!(restored, live);
-/// assert_eq!(replay::<Exception>(&log), live);
+/// assert_eq!(replay::<Approval>(&log), live);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Serialize, Deserialize)]
@@ -146,6 +151,71 @@ impl<M: Machine> Instance<M> {
         self.apply_all(&events);
         Ok(events)
     }
+
+    /// Ticks the instance at each of its deadlines up to `ctx.now()`, earliest first, and returns the events — what
+    /// a store's scheduler does before anything else is decided, so that a fact sent at `ctx.now()` meets the state
+    /// as it is at that instant, and every time-driven event carries the instant it fell due.
+    ///
+    /// - `tick` is the machine's tick command (`ClockCommand::Tick`, `LifecycleCommand::Tick`, …); each tick is
+    ///   decided with `ctx` moved to the deadline's instant (never earlier than the previous tick), as `ctx`'s
+    ///   principal — usually [`Principal::system`](super::Principal::system).
+    /// - All or nothing: if a tick is rejected, the instance is left as it was and the rejection returned.
+    /// - It stops when no deadline at or before `ctx.now()` is left, or when a tick leaves a deadline at or before
+    ///   its own instant in place (a machine that breaks the tick law of `testing::machine`): it never loops.
+    ///
+    /// Cost: one tick per distinct deadline instant reached, plus one clone of the state when anything is due.
+    ///
+    /// # Errors
+    ///
+    /// The first tick's [`Rejection`]; nothing is applied.
+    ///
+    /// # Example: catching up before a fact
+    ///
+    /// ```
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// use kefu::calendar::CalendarSet;
+    /// use kefu::machine::{Context, Instance, Principal};
+    /// use kefu::sla::{Clock, ClockCommand, ClockEvent, SlaPolicy};
+    ///
+    /// let policy = SlaPolicy::elapsed("B5 first contact", TimeDelta::hours(24))
+    ///     .with_warning(0.75)?
+    ///     .with_escalation("leadership", TimeDelta::hours(2))?;
+    /// let (calendars, system, agent) = (CalendarSet::new(), Principal::system(), Principal::new("li.wei"));
+    /// let t0 = Utc.with_ymd_and_hms(2026, 11, 2, 1, 0, 0).unwrap();
+    /// let mut clock = Instance::<Clock>::new();
+    /// clock.execute(&ClockCommand::Start(policy), &Context::new(t0, &agent, &calendars))?;
+    ///
+    /// // Nobody ticked for 30 hours; the contact is made now. Catch up first, then record the fact.
+    /// let now = t0 + TimeDelta::hours(30);
+    /// let fell_due = clock.catch_up(&ClockCommand::Tick, &Context::new(now, &system, &calendars))?;
+    /// assert_eq!(fell_due.iter().map(ClockEvent::at).collect::<Vec<_>>(), [18, 24, 26].map(|h| t0 + TimeDelta::hours(h)));
+    /// assert!(clock.next_deadline().is_none_or(|d| d.at > now));
+    /// clock.execute(&ClockCommand::Stop, &Context::new(now, &agent, &calendars))?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn catch_up(
+        &mut self,
+        tick: &M::Command,
+        ctx: &Context<'_, M::Config>,
+    ) -> Result<Vec<M::Event>, Rejection<M::Error>> {
+        let now = ctx.now();
+        if self.next_deadline().is_none_or(|d| !d.is_due(now)) {
+            return Ok(Vec::new()); // nothing due: no clone
+        }
+        let mut work = self.clone();
+        let mut events = Vec::new();
+        let mut previous: Option<DateTime<Utc>> = None;
+        while let Some(due) = work.next_deadline().filter(|d| d.is_due(now)) {
+            let at = previous.map_or(due.at, |p| p.max(due.at));
+            if previous == Some(at) {
+                break; // the previous tick left a deadline at or before its instant: ticking again would not help
+            }
+            events.extend(work.execute(tick, &ctx.at(at))?);
+            previous = Some(at);
+        }
+        *self = work;
+        Ok(events)
+    }
 }
 
 /// Folds events, in order, from the machine's initial state: the instance they describe.
@@ -155,9 +225,10 @@ impl<M: Machine> Instance<M> {
 /// # Example
 ///
 /// ```
-/// use kefu::machine::{example::Exception, replay, Instance};
+/// use kefu::approval::Approval;
+/// use kefu::machine::{replay, Instance};
 ///
-/// assert_eq!(replay::<Exception>(&[]), Instance::<Exception>::new());
+/// assert_eq!(replay::<Approval>(&[]), Instance::<Approval>::new());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[must_use]

@@ -10,7 +10,7 @@ use super::{Agenda, Happening, Run, SimulationError};
 use crate::callback::{CallbackCommand, CallbackState, Reason};
 use crate::case::{CaseCommand, CaseKind, CaseState, Standing};
 use crate::desk::{Compiled, Desk, DeskCommand, DeskError, SUPERVISOR};
-use crate::lifecycle::Channel;
+use crate::lifecycle::ContactChannel as Channel;
 use crate::machine::{Machine, Principal};
 use crate::store::Store;
 

@@ -4,7 +4,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 
 use super::{Agenda, Happening, Run, Scenario, SimulationError};
-use crate::case::{Channel as InquiryChannel, Class, Nature, Urgency};
+use crate::case::{Class, InquiryChannel, Nature, Urgency};
 use crate::desk::{Compiled, Desk, DeskError, Details, Fact};
 use crate::lifecycle::C5_DOCUMENTS;
 use crate::machine::Principal;

@@ -9,7 +9,7 @@ use super::measure::Ruler;
 use super::policy::SlaPolicy;
 use crate::calendar::CalendarSet;
 use crate::duration;
-use crate::machine::{Context, Deadline, Kind, Machine, Role, Transition};
+use crate::machine::{Context, Deadline, InvalidState, Kind, Machine, Role, Transition, checked_state};
 
 /// The SLA clock machine. Its configuration is the [`CalendarSet`] that business-time targets name.
 #[derive(Clone, Copy, Debug)]
@@ -212,12 +212,16 @@ impl ClockEvent {
     }
 }
 
-/// A clock's state: its kind and, once started, its run.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ClockState {
-    kind: ClockKind,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    run: Option<Run>,
+checked_state! {
+    /// A clock's state: its kind and, once started, its run.
+    ///
+    /// Reading one from a snapshot checks that it is a state the clock can be in (see [`InvalidState`]).
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+    pub struct ClockState {
+        kind: ClockKind,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        run: Option<Run>,
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -254,7 +258,8 @@ pub(crate) fn thresholds(policy: &SlaPolicy, budget: TimeDelta) -> Vec<(Threshol
         policy.warnings_permille().iter().map(|&p| (Threshold::Warning { permille: p }, fraction_of(budget, p)));
     let mut position = budget;
     let escalations = policy.escalation().iter().enumerate().map(move |(i, e)| {
-        position += e.after;
+        // Saturates: a ladder longer than the representable time is due "never".
+        position = position.checked_add(&e.after).unwrap_or(TimeDelta::MAX);
         (Threshold::Escalation { level: u16::try_from(i + 1).unwrap_or(u16::MAX) }, position)
     });
     warnings.chain([(Threshold::Breach, budget)]).chain(escalations).collect()
@@ -276,7 +281,8 @@ fn schedule(
     let working_days = matches!(policy.target(), super::Target::WorkingDays { .. });
     let mut out: Vec<DateTime<Utc>> = Vec::with_capacity(thresholds.len());
     for &(threshold, position) in thresholds {
-        let mut at = ruler.add(from, (position - consumed).max(TimeDelta::zero()))?;
+        let left = position.checked_sub(&consumed).unwrap_or(TimeDelta::zero()).max(TimeDelta::zero());
+        let mut at = ruler.add(from, left)?;
         if working_days && threshold == Threshold::Breach {
             at = ruler.to_opening(at)?;
         }
@@ -301,7 +307,7 @@ impl Run {
     /// Measured time used up to `now`.
     fn consumed_at(&self, ruler: &Ruler<'_>, now: DateTime<Utc>) -> Result<TimeDelta, ClockError> {
         match self.segment_start {
-            Some(s) => Ok(self.consumed + ruler.between(s, now)?),
+            Some(s) => self.consumed.checked_add(&ruler.between(s, now)?).ok_or(ClockError::TooFar { at: now }),
             None => Ok(self.consumed),
         }
     }
@@ -321,7 +327,9 @@ impl Run {
                 Threshold::Warning { permille } => ClockEvent::Warned { at, permille },
                 Threshold::Breach => ClockEvent::Breached { at },
                 Threshold::Escalation { level } => {
-                    ClockEvent::Escalated { at, level, to: self.policy.escalation()[usize::from(level) - 1].to.clone() }
+                    // `thresholds` made one escalation per rung of this policy, so the rung is there.
+                    let Some(rung) = self.policy.escalation().get(usize::from(level).saturating_sub(1)) else { break };
+                    ClockEvent::Escalated { at, level, to: rung.to.clone() }
                 }
             });
         }
@@ -418,7 +426,9 @@ impl Machine for Clock {
                 });
             }
             ClockCommand::Resume => {
-                let schedule = schedule(&ruler, &run.policy, &run.thresholds()[run.fired..], now, run.consumed)?;
+                let thresholds = run.thresholds();
+                let remaining = thresholds.get(run.fired..).unwrap_or_default();
+                let schedule = schedule(&ruler, &run.policy, remaining, now, run.consumed)?;
                 events.push(ClockEvent::Resumed { at: now, schedule });
             }
             ClockCommand::Stop => {
@@ -570,6 +580,45 @@ impl core::fmt::Display for ClockStatus {
 }
 
 impl ClockState {
+    /// Checks what every reachable clock state satisfies, so that no accessor or decision can trip over a snapshot.
+    fn check(&self) -> Result<(), InvalidState> {
+        let bad = |field: &str, problem: String| Err(InvalidState::new(Clock::NAME, field, problem));
+        let Some(run) = &self.run else {
+            return match self.kind {
+                ClockKind::Idle => Ok(()),
+                kind => bad("run", format!("is missing for a `{}` clock", kind.name())),
+            };
+        };
+        if self.kind == ClockKind::Idle {
+            return bad("run", "is present on an idle clock".into());
+        }
+        let thresholds = run.policy.warnings_permille().len() + 1 + run.policy.escalation().len();
+        if run.at.len() != thresholds {
+            return bad("run.at", format!("holds {} instants; the policy has {thresholds} thresholds", run.at.len()));
+        }
+        if run.fired > thresholds {
+            return bad("run.fired", format!("is {}, past the policy's {thresholds} thresholds", run.fired));
+        }
+        if run.at.windows(2).any(|pair| pair[1] < pair[0]) {
+            return bad("run.at", "is not in time order".into());
+        }
+        if run.budget < TimeDelta::zero() || run.consumed < TimeDelta::zero() {
+            return bad("run", "has a negative budget or consumed time".into());
+        }
+        if run.counting_from < run.started_at || run.last_at < run.started_at {
+            return bad("run", "counts or records events before it started".into());
+        }
+        let counting = matches!(self.kind, ClockKind::Running | ClockKind::Overdue);
+        if counting != run.segment_start.is_some() {
+            return bad("run.segment_start", format!("does not match a `{}` clock", self.kind.name()));
+        }
+        match self.kind {
+            ClockKind::Running if run.breached() => bad("kind", "is `running` past the breach".into()),
+            ClockKind::Overdue if !run.breached() => bad("kind", "is `overdue` before the breach".into()),
+            _ => Ok(()),
+        }
+    }
+
     /// The kind of state.
     pub fn kind(&self) -> ClockKind {
         self.kind
@@ -594,7 +643,48 @@ impl ClockState {
     /// start, while paused (it depends on when counting resumes) and for a clock ended before its due instant.
     pub fn due_at(&self) -> Option<DateTime<Utc>> {
         let run = self.run.as_ref()?;
-        (run.segment_start.is_some() || run.breached()).then(|| run.at[run.breach_index()])
+        if run.segment_start.is_some() || run.breached() { run.at.get(run.breach_index()).copied() } else { None }
+    }
+
+    /// The warnings of the policy with their instants, in order, as `(permille, at)`: a warning already crossed
+    /// gives the instant it was crossed; one not yet crossed, while the clock counts, the instant it falls due
+    /// (pauses move it, as they move [`due_at`](Self::due_at)). A warning not crossed while the clock is paused or
+    /// over has no instant and is left out; so is every warning before the start.
+    ///
+    /// ```
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// use kefu::calendar::CalendarSet;
+    /// use kefu::machine::{Context, Instance, Principal};
+    /// use kefu::sla::{Clock, ClockCommand, SlaPolicy};
+    ///
+    /// let policy = SlaPolicy::elapsed("B5 first contact", TimeDelta::hours(24)).with_warning(0.5)?.with_warning(0.75)?;
+    /// let (calendars, system) = (CalendarSet::new(), Principal::system());
+    /// let t0 = Utc.with_ymd_and_hms(2026, 11, 20, 1, 0, 0).unwrap();
+    /// let at = |hours| Context::new(t0 + TimeDelta::hours(hours), &system, &calendars);
+    ///
+    /// let mut clock = Instance::<Clock>::new();
+    /// clock.execute(&ClockCommand::Start(policy), &at(0))?;
+    /// assert_eq!(clock.state().warnings(), [(500, t0 + TimeDelta::hours(12)), (750, t0 + TimeDelta::hours(18))]);
+    ///
+    /// // The 50% warning is crossed; then the clock pauses, so the 75% warning has no instant until it resumes.
+    /// clock.execute(&ClockCommand::Pause { reason: None }, &at(14))?;
+    /// assert_eq!(clock.state().warnings(), [(500, t0 + TimeDelta::hours(12))]);
+    /// clock.execute(&ClockCommand::Resume, &at(16))?;
+    /// assert_eq!(clock.state().warnings()[1], (750, t0 + TimeDelta::hours(20)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn warnings(&self) -> Vec<(u16, DateTime<Utc>)> {
+        let Some(run) = &self.run else { return Vec::new() };
+        let counting = run.segment_start.is_some();
+        run.policy
+            .warnings_permille()
+            .iter()
+            .zip(&run.at)
+            .enumerate()
+            .filter(|(i, _)| *i < run.fired || counting)
+            .map(|(_, (&permille, &at))| (permille, at))
+            .collect()
     }
 
     /// The next threshold not yet crossed and its instant, while counting.
@@ -602,7 +692,7 @@ impl ClockState {
         let run = self.run.as_ref()?;
         run.segment_start?;
         let (threshold, _) = *run.thresholds().get(run.fired)?;
-        Some((threshold, run.at[run.fired]))
+        Some((threshold, *run.at.get(run.fired)?))
     }
 
     /// Escalation rungs recorded so far.
@@ -620,14 +710,15 @@ impl ClockState {
             ClockKind::Cancelled => ClockStatus::Cancelled,
             ClockKind::Paused => ClockStatus::Paused { breached: run.breached() },
             ClockKind::Running | ClockKind::Overdue => {
-                let crossed = run.fired + run.at[run.fired..].iter().take_while(|&&at| at <= now).count();
+                let ahead = run.at.get(run.fired..).unwrap_or_default();
+                let crossed = run.fired + ahead.iter().take_while(|&&at| at <= now).count();
                 let b = run.breach_index();
-                if crossed > b {
-                    ClockStatus::Breached { escalations: u16::try_from(crossed - b - 1).unwrap_or(u16::MAX) }
-                } else if crossed > 0 {
-                    ClockStatus::Warning { permille: run.policy.warnings_permille()[crossed - 1] }
-                } else {
-                    ClockStatus::Running
+                match crossed.checked_sub(1).map(|last| run.policy.warnings_permille().get(last)) {
+                    _ if crossed > b => {
+                        ClockStatus::Breached { escalations: u16::try_from(crossed - b - 1).unwrap_or(u16::MAX) }
+                    }
+                    Some(Some(&permille)) => ClockStatus::Warning { permille },
+                    _ => ClockStatus::Running,
                 }
             }
         }
@@ -650,6 +741,6 @@ impl ClockState {
     /// As for [`elapsed`](Self::elapsed).
     pub fn remaining(&self, now: DateTime<Utc>, calendars: &CalendarSet) -> Result<TimeDelta, ClockError> {
         let Some(run) = &self.run else { return Ok(TimeDelta::zero()) };
-        Ok(run.budget - self.elapsed(now, calendars)?)
+        run.budget.checked_sub(&self.elapsed(now, calendars)?).ok_or(ClockError::TooFar { at: now })
     }
 }

@@ -40,8 +40,8 @@
 //! let calendars: CalendarSet = [("service-desk", desk)].into_iter().collect();
 //! let policy = SlaPolicy::business("B6 handle on the spot", TimeDelta::hours(1), "service-desk")
 //!     .with_warning(0.75)?
-//!     .with_escalation("department_head", TimeDelta::zero())
-//!     .with_escalation("leadership", TimeDelta::hours(1));
+//!     .with_escalation("department_head", TimeDelta::zero())?
+//!     .with_escalation("leadership", TimeDelta::hours(1))?;
 //!
 //! let system = Principal::system();
 //! let local = |d, h, m| Shanghai.with_ymd_and_hms(2026, 11, d, h, m, 0).unwrap().to_utc();

@@ -71,8 +71,8 @@ pub struct Escalation {
 ///
 /// let policy = SlaPolicy::business("B6 handle", TimeDelta::hours(1), "service-desk")
 ///     .with_warning(0.75)?
-///     .with_escalation("supervisor", TimeDelta::zero())
-///     .with_escalation("leadership", TimeDelta::hours(1));
+///     .with_escalation("supervisor", TimeDelta::zero())?
+///     .with_escalation("leadership", TimeDelta::hours(1))?;
 /// assert_eq!(policy.target(), &Target::Business { duration: TimeDelta::hours(1), calendar: "service-desk".into() });
 ///
 /// let same: SlaPolicy = toml::from_str(r#"
@@ -133,6 +133,25 @@ pub enum PolicyError {
         /// What is wrong with the text.
         source: DurationError,
     },
+    /// An escalation rung without a role to escalate to.
+    #[error("policy `{policy}`: escalate[{index}].to is empty: name the role the breach is escalated to")]
+    EscalationWithoutRole {
+        /// The policy's name.
+        policy: String,
+        /// Position in the ladder (`escalate`).
+        index: usize,
+    },
+    /// An escalation rung with a negative delay: a rung comes at or after the breach (first rung) or the previous
+    /// rung.
+    #[error("policy `{policy}`: escalate[{index}].after is negative ({seconds} s): give zero or more")]
+    NegativeEscalationDelay {
+        /// The policy's name.
+        policy: String,
+        /// Position in the ladder (`escalate`).
+        index: usize,
+        /// The delay given, in whole seconds.
+        seconds: i64,
+    },
     /// A warning fraction outside (0, 1), or given twice.
     #[error("policy `{policy}`: warn_at[{index}] = {value}: warnings are distinct fractions strictly between 0 and 1")]
     Warning {
@@ -181,10 +200,37 @@ impl SlaPolicy {
         Ok(self)
     }
 
-    /// Adds a rung to the escalation ladder, `after` the breach (first rung) or the previous rung.
-    pub fn with_escalation(mut self, to: impl Into<Role>, after: TimeDelta) -> Self {
-        self.escalation.push(Escalation { to: to.into(), after: after.max(TimeDelta::zero()) });
-        self
+    /// Adds a rung to the escalation ladder: `to` is told `after` the breach (first rung) or the previous rung.
+    ///
+    /// # Errors
+    ///
+    /// [`PolicyError::EscalationWithoutRole`] for an empty (or blank) role, [`PolicyError::NegativeEscalationDelay`]
+    /// for a delay below zero.
+    ///
+    /// ```
+    /// use chrono::TimeDelta;
+    /// use kefu::sla::{PolicyError, SlaPolicy};
+    ///
+    /// let b6 = SlaPolicy::elapsed("B6 handle", TimeDelta::hours(1))
+    ///     .with_escalation("supervisor", TimeDelta::zero())?
+    ///     .with_escalation("leadership", TimeDelta::hours(1))?;
+    /// assert_eq!(b6.escalation().len(), 2);
+    ///
+    /// let err = b6.with_escalation("general_manager", TimeDelta::minutes(-5)).unwrap_err();
+    /// assert!(matches!(err, PolicyError::NegativeEscalationDelay { index: 2, seconds: -300, .. }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_escalation(mut self, to: impl Into<Role>, after: TimeDelta) -> Result<Self, PolicyError> {
+        let rung = Escalation { to: to.into(), after };
+        check_rung(&self.name, self.escalation.len(), &rung)?;
+        self.escalation.push(rung);
+        Ok(self)
+    }
+
+    /// [`with_escalation`](Self::with_escalation) for the crate's own default policies, whose rungs are constants
+    /// that name a role and a delay of zero or more.
+    pub(crate) fn with_builtin_rung(self, to: &'static str, after: TimeDelta) -> Self {
+        self.with_escalation(to, after).unwrap_or_else(|e| unreachable!("a built-in rung is valid: {e}"))
     }
 
     /// The policy's name (for the audit trail and reports).
@@ -207,18 +253,41 @@ impl SlaPolicy {
         &self.escalation
     }
 
-    /// Checks a policy built in code (a target above zero). Policies read with serde are checked on reading.
+    /// Checks a policy built in code: a target above zero, and a ladder whose rungs name a role and come zero or
+    /// more after the previous one. Policies read with serde are checked on reading.
     ///
     /// # Errors
     ///
-    /// [`PolicyError::ZeroTarget`] for an empty target.
+    /// [`PolicyError::ZeroTarget`] for an empty target; the escalation errors of
+    /// [`with_escalation`](Self::with_escalation).
     pub fn validate(&self) -> Result<(), PolicyError> {
         let zero = match &self.target {
             Target::Elapsed(d) | Target::Business { duration: d, .. } => *d <= TimeDelta::zero(),
             Target::WorkingDays { days, .. } => *days == 0,
         };
-        if zero { Err(PolicyError::ZeroTarget { policy: self.name.clone() }) } else { Ok(()) }
+        if zero {
+            return Err(PolicyError::ZeroTarget { policy: self.name.clone() });
+        }
+        for (index, rung) in self.escalation.iter().enumerate() {
+            check_rung(&self.name, index, rung)?;
+        }
+        Ok(())
     }
+}
+
+/// Rung `index` of policy `policy`'s ladder names a role and a delay of zero or more.
+fn check_rung(policy: &str, index: usize, rung: &Escalation) -> Result<(), PolicyError> {
+    if rung.to.as_str().trim().is_empty() {
+        return Err(PolicyError::EscalationWithoutRole { policy: policy.to_owned(), index });
+    }
+    if rung.after < TimeDelta::zero() {
+        return Err(PolicyError::NegativeEscalationDelay {
+            policy: policy.to_owned(),
+            index,
+            seconds: rung.after.num_seconds(),
+        });
+    }
+    Ok(())
 }
 
 fn to_permille(fraction: f64) -> Option<u16> {

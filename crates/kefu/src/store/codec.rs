@@ -85,10 +85,11 @@ pub fn decode_event<M: Versioned>(event: &RecordedEvent) -> Result<M::Event, Sto
 /// # Example
 ///
 /// ```
-/// use kefu::machine::{example::Exception, Instance};
+/// use kefu::approval::Approval;
+/// use kefu::machine::Instance;
 /// use kefu::store::encode_snapshot;
 ///
-/// let snapshot = encode_snapshot("x-1", &Instance::<Exception>::new())?;
+/// let snapshot = encode_snapshot("x-1", &Instance::<Approval>::new())?;
 /// assert_eq!((snapshot.version, snapshot.schema), (0, 1));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -114,17 +115,20 @@ pub fn encode_snapshot<M: Versioned>(instance: &str, at: &Instance<M>) -> Result
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};
-/// use kefu::machine::{example::{Exception, ExceptionCommand, ExceptionKind, ExceptionPolicy}, Context, Principal};
+/// use kefu::approval::{Approval, ApprovalChain, ApprovalCommand, ApprovalKind};
+/// use kefu::calendar::CalendarSet;
+/// use kefu::machine::{Context, Principal};
 /// use kefu::store::{load, MemoryStore, Runner};
 ///
 /// let store = MemoryStore::new();
 /// let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).single().ok_or("bad date")?;
-/// let (clerk, policy) = (Principal::new("clerk"), ExceptionPolicy::default());
-/// Runner::new().execute::<Exception, _>(&store, "x-1", &ExceptionCommand::Request, &Context::new(now, &clerk, &policy), None)?;
+/// let (clerk, calendars) = (Principal::new("clerk"), CalendarSet::new());
+/// let request = ApprovalCommand::Request { chain: ApprovalChain::c6_incomplete_file(), subject: "file 1042".into() };
+/// Runner::new().execute::<Approval, _>(&store, "x-1", &request, &Context::new(now, &clerk, &calendars), None)?;
 ///
-/// let instance = load::<Exception, _>(&store, "x-1")?;
-/// assert_eq!(instance.kind(), ExceptionKind::Requested);
-/// assert!(load::<Exception, _>(&store, "x-2").is_err());
+/// let instance = load::<Approval, _>(&store, "x-1")?;
+/// assert_eq!(instance.kind(), ApprovalKind::Pending);
+/// assert!(load::<Approval, _>(&store, "x-2").is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn load<M: Versioned, S: Store + ?Sized>(store: &S, instance: &str) -> Result<Instance<M>, StoreError> {
@@ -143,10 +147,10 @@ pub fn load<M: Versioned, S: Store + ?Sized>(store: &S, instance: &str) -> Resul
 /// # Example
 ///
 /// ```
-/// use kefu::machine::example::Exception;
+/// use kefu::approval::Approval;
 /// use kefu::store::{load_or_new, MemoryStore};
 ///
-/// assert_eq!(load_or_new::<Exception, _>(&MemoryStore::new(), "x-1")?.version(), 0);
+/// assert_eq!(load_or_new::<Approval, _>(&MemoryStore::new(), "x-1")?.version(), 0);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn load_or_new<M: Versioned, S: Store + ?Sized>(store: &S, instance: &str) -> Result<Instance<M>, StoreError> {

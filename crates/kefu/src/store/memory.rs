@@ -20,13 +20,16 @@ use super::{
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};
-/// use kefu::machine::{example::{Exception, ExceptionCommand, ExceptionPolicy}, Context, Principal};
+/// use kefu::approval::{Approval, ApprovalChain, ApprovalCommand};
+/// use kefu::calendar::CalendarSet;
+/// use kefu::machine::{Context, Principal};
 /// use kefu::store::{MemoryStore, Runner, Store};
 ///
 /// let store = MemoryStore::new();
 /// let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).single().ok_or("bad date")?;
-/// let (clerk, policy) = (Principal::new("clerk"), ExceptionPolicy::default());
-/// Runner::new().execute::<Exception, _>(&store, "x-1", &ExceptionCommand::Request, &Context::new(now, &clerk, &policy), None)?;
+/// let (clerk, calendars) = (Principal::new("clerk"), CalendarSet::new());
+/// let request = ApprovalCommand::Request { chain: ApprovalChain::c6_incomplete_file(), subject: "file 1042".into() };
+/// Runner::new().execute::<Approval, _>(&store, "x-1", &request, &Context::new(now, &clerk, &calendars), None)?;
 /// assert_eq!(store.load("x-1")?.map(|i| i.version), Some(1));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```

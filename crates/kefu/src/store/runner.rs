@@ -22,20 +22,24 @@ use crate::machine::{Context, Instance, Rejection};
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};
-/// use kefu::machine::{example::{Exception, ExceptionCommand, ExceptionPolicy}, Context, Principal};
+/// use kefu::approval::{Approval, ApprovalChain, ApprovalCommand};
+/// use kefu::calendar::CalendarSet;
+/// use kefu::machine::{Context, Principal};
 /// use kefu::store::{MemoryStore, RunError, Runner};
 ///
 /// let store = MemoryStore::new();
 /// let runner = Runner::new().max_attempts(3).snapshot_every(16);
 /// let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).single().ok_or("bad date")?;
-/// let (clerk, policy) = (Principal::new("clerk"), ExceptionPolicy::default());
-/// let ctx = Context::new(now, &clerk, &policy);
+/// let (clerk, calendars) = (Principal::new("clerk"), CalendarSet::new());
+/// let ctx = Context::new(now, &clerk, &calendars);
 ///
-/// let done = runner.execute::<Exception, _>(&store, "x-1", &ExceptionCommand::Request, &ctx, None)?;
+/// let request = ApprovalCommand::Request { chain: ApprovalChain::c6_incomplete_file(), subject: "file 1042".into() };
+/// let done = runner.execute::<Approval, _>(&store, "x-1", &request, &ctx, None)?;
 /// assert_eq!(done.commit.to_version, 1);
 ///
-/// // A rejected command is a typed error and leaves no trace.
-/// let err = runner.execute::<Exception, _>(&store, "x-1", &ExceptionCommand::Approve, &ctx, None).err().ok_or("expected a refusal")?;
+/// // A rejected command is a typed error and leaves no trace: the clerk asked, and may not approve.
+/// let approve = ApprovalCommand::Approve { note: None };
+/// let err = runner.execute::<Approval, _>(&store, "x-1", &approve, &ctx, None).err().ok_or("expected a refusal")?;
 /// assert!(matches!(err, RunError::Rejected(_)));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -230,19 +234,25 @@ impl Runner {
     ///
     /// ```
     /// use chrono::{TimeDelta, TimeZone, Utc};
-    /// use kefu::machine::{example::{Exception, ExceptionCommand, ExceptionPolicy}, Context, Principal};
+    /// use kefu::approval::{Approval, ApprovalChain, ApprovalCommand};
+    /// use kefu::calendar::CalendarSet;
+    /// use kefu::machine::{Context, Principal};
+    /// use kefu::sla::SlaPolicy;
     /// use kefu::store::{MemoryStore, Runner};
     ///
     /// let store = MemoryStore::new();
     /// let runner = Runner::new();
     /// let t0 = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).single().ok_or("bad date")?;
-    /// let (clerk, system, policy) = (Principal::new("clerk"), Principal::system(), ExceptionPolicy::default());
+    /// let (clerk, system, calendars) = (Principal::new("clerk"), Principal::system(), CalendarSet::new());
+    /// // Rule C6 with a day for the approver: the step's clock breaches after 24 hours.
+    /// let chain = ApprovalChain::c6_incomplete_file().with_step_sla(SlaPolicy::elapsed("a day", TimeDelta::hours(24)));
     /// for id in ["x-1", "x-2"] {
-    ///     runner.execute::<Exception, _>(&store, id, &ExceptionCommand::Request, &Context::new(t0, &clerk, &policy), None)?;
+    ///     let request = ApprovalCommand::Request { chain: chain.clone(), subject: id.into() };
+    ///     runner.execute::<Approval, _>(&store, id, &request, &Context::new(t0, &clerk, &calendars), None)?;
     /// }
-    /// let later = Context::new(t0 + TimeDelta::hours(25), &system, &policy);
-    /// assert_eq!(runner.tick::<Exception, _>(&store, &later, 10)?.fired.len(), 2); // both expired
-    /// assert_eq!(runner.tick::<Exception, _>(&store, &later, 10)?.fired.len(), 0); // and only once
+    /// let later = Context::new(t0 + TimeDelta::hours(25), &system, &calendars);
+    /// assert_eq!(runner.tick::<Approval, _>(&store, &later, 10)?.fired.len(), 2); // both breached
+    /// assert_eq!(runner.tick::<Approval, _>(&store, &later, 10)?.fired.len(), 0); // and only once
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn tick<M: Versioned + Tickable, S: Store + ?Sized>(

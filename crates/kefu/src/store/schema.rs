@@ -2,8 +2,8 @@
 
 use serde_json::Value;
 
+use crate::approval::{Approval, ApprovalCommand};
 use crate::machine::Machine;
-use crate::machine::example::{Exception, ExceptionCommand};
 use crate::sla::{Clock, ClockCommand};
 
 /// A machine whose events and states can be stored: the schema versions of its JSON, and how to read old events.
@@ -18,11 +18,11 @@ use crate::sla::{Clock, ClockCommand};
 ///
 /// ```
 /// use kefu::store::{UpcastError, Versioned};
-/// use kefu::machine::example::Exception;
+/// use kefu::approval::Approval;
 /// # use serde_json::{json, Value};
 ///
 /// // kefu's own machines start at schema 1.
-/// assert_eq!(<Exception as Versioned>::EVENT_SCHEMA, 1);
+/// assert_eq!(<Approval as Versioned>::EVENT_SCHEMA, 1);
 ///
 /// // What a machine at schema 2 that renamed a field writes in `upcast`:
 /// fn upcast(schema: u32, mut event: Value) -> Result<Value, UpcastError> {
@@ -100,10 +100,10 @@ impl Tickable for Clock {
     }
 }
 
-impl Versioned for Exception {}
+impl Versioned for Approval {}
 
-impl Tickable for Exception {
-    fn tick() -> ExceptionCommand {
-        ExceptionCommand::Tick
+impl Tickable for Approval {
+    fn tick() -> ApprovalCommand {
+        ApprovalCommand::Tick
     }
 }

@@ -24,8 +24,8 @@ use proptest::prelude::*;
 
 use crate::calendar::{Calendar, CalendarSet, CalendarSpec, HolidaySpec, WeekSpec, WorkdaySpec};
 use crate::lifecycle::{
-    C5_DOCUMENTS, Channel, LifecycleCommand, LifecycleConfig, LifecycleEvent, LifecycleKind, LifecyclePolicy,
-    LifecycleState, Owner,
+    C5_DOCUMENTS, ContactChannel, LifecycleCommand, LifecycleConfig, LifecycleEvent, LifecycleKind, LifecyclePolicy,
+    LifecycleState,
 };
 
 /// The name of the contact calendar [`shanghai_config`] holds: contacts allowed 08:00–12:00 and 13:30–20:00 every
@@ -73,7 +73,7 @@ pub fn any_erp_fact() -> impl Strategy<Value = LifecycleCommand> {
         C5_DOCUMENTS.iter().map(|&d| d.to_owned()).chain(["unknown_form".to_owned()]).collect::<Vec<_>>(),
     );
     let invoice = (1u8..4).prop_map(|n| format!("INV-{n}"));
-    let channel = proptest::sample::select(Channel::ALL.to_vec());
+    let channel = proptest::sample::select(ContactChannel::ALL.to_vec());
     prop_oneof![
         2 => Just(C::ContractAccepted { contract: "HT-1".into() }),
         4 => document.prop_map(|document| C::DocumentReceived { document }),
@@ -96,47 +96,25 @@ pub fn any_erp_fact() -> impl Strategy<Value = LifecycleCommand> {
 
 /// The lifecycle's state invariant: what must hold in every reachable state. `Err` says what does not.
 ///
-/// - An active, quiet or lapsed customer has ordered, has a file, and a complete file or a C6 exception.
-/// - Onboarding means a contract and no order yet.
-/// - The received documents are on the checklist.
-/// - Open obligations have distinct ids no greater than the number opened, and are due no earlier than opened.
-/// - A customer with sales (F4) and a closed customer have no open obligation; F2 months run only for a lapsed
-///   customer customer service follows.
+/// - Everything a snapshot is checked for when it is read (see
+///   [`InvalidState`](crate::machine::InvalidState)): a prospect has no contract; onboarding means a contract and
+///   no order yet; an active, quiet or lapsed customer has a contract, a file and an order; the received documents
+///   are on the checklist; open obligations have distinct ids no greater than the number opened and are due no
+///   earlier than opened; a customer with sales (F4) and a closed customer have no open obligation.
+/// - A trading customer's file is complete, or a C6 exception covers what is missing.
 /// - A closed customer has no deadline; its clocks are over.
 pub fn invariant(state: &LifecycleState) -> Result<(), String> {
+    state.check().map_err(|e| e.to_string())?;
     let kind = state.kind();
     let trading = matches!(kind, LifecycleKind::Active | LifecycleKind::Quiet | LifecycleKind::Lapsed);
-    if trading {
-        if state.last_order().is_none() || state.file_number().is_none() {
-            return Err(format!("{kind:?} without an order or a file"));
-        }
-        if !state.missing_documents().is_empty() && state.exception().is_none() {
-            return Err(format!("trading without {:?} and without a C6 exception", state.missing_documents()));
-        }
+    if trading && !state.missing_documents().is_empty() && state.exception().is_none() {
+        return Err(format!("trading without {:?} and without a C6 exception", state.missing_documents()));
     }
     if let Some(exception) = state.exception() {
         let missing: BTreeSet<String> = state.missing_documents().into_iter().collect();
         if !missing.iter().all(|d| exception.missing.contains(d)) {
             return Err("documents missing that the exception did not cover".into());
         }
-    }
-    if kind == LifecycleKind::Onboarding && (state.contract().is_none() || state.last_order().is_some()) {
-        return Err("onboarding without a contract, or after an order".into());
-    }
-    if kind == LifecycleKind::Prospect && state.contract().is_some() {
-        return Err("a prospect with a contract".into());
-    }
-    let ids: BTreeSet<u32> = state.obligations().iter().map(|o| o.id).collect();
-    if ids.len() != state.obligations().len() {
-        return Err("two open obligations share an id".into());
-    }
-    if let Some(o) =
-        state.obligations().iter().find(|o| o.id == 0 || o.id > state.obligations_opened() || o.due < o.opened_at)
-    {
-        return Err(format!("obligation {o:?} is malformed (opened so far: {})", state.obligations_opened()));
-    }
-    if (state.owner() == Owner::Sales || kind == LifecycleKind::Closed) && !state.obligations().is_empty() {
-        return Err(format!("{kind:?} customer owned by {:?} with open obligations", state.owner()));
     }
     if kind == LifecycleKind::Closed
         && !<crate::lifecycle::Lifecycle as crate::machine::Machine>::deadlines(state).is_empty()
@@ -150,16 +128,40 @@ pub fn invariant(state: &LifecycleState) -> Result<(), String> {
 /// those opened and not yet fulfilled or withdrawn — an obligation leaves only through an
 /// [`ObligationFulfilled`](LifecycleEvent::ObligationFulfilled) or
 /// [`ObligationWithdrawn`](LifecycleEvent::ObligationWithdrawn) event — and an overdue mark never removes one.
+/// Every F2 contact is due inside its month (before the `next_month` of its [`F2Month`](LifecycleEvent::F2Month)
+/// event), so a month's coverage report counts it (rule B10).
 ///
 /// # Errors
 ///
-/// The position of the first event after which the state's open obligations differ from the ledger.
+/// The position of the first event after which the state's open obligations differ from the ledger, or of an F2
+/// contact due outside its month.
 pub fn check_obligation_ledger(events: &[LifecycleEvent]) -> Result<(), String> {
-    use crate::lifecycle::Lifecycle;
+    use std::collections::BTreeMap;
+
+    use crate::lifecycle::{FollowUp, Lifecycle};
     use crate::machine::Machine;
     let mut state = Lifecycle::initial();
     let mut ledger: BTreeSet<u32> = BTreeSet::new();
+    let mut month_ends = BTreeMap::new();
     for (i, event) in events.iter().enumerate() {
+        match event {
+            LifecycleEvent::F2Month { month, next_month, .. } => {
+                month_ends.insert(month.clone(), *next_month);
+            }
+            LifecycleEvent::ObligationOpened(o) => {
+                if let FollowUp::F2Contact { month, .. } = &o.follow_up {
+                    match month_ends.get(month) {
+                        Some(end) if o.due < *end => {}
+                        end => {
+                            return Err(format!(
+                                "event {i}: F2 contact {o:?} is not due inside {month} (ends {end:?})"
+                            ));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
         match event {
             LifecycleEvent::ObligationOpened(o) if !ledger.insert(o.id) => {
                 return Err(format!("event {i}: obligation {} opened twice", o.id));

@@ -15,7 +15,7 @@
 //! 4. A command accepted with no events leaves the state unchanged; with events, the version grows by their number,
 //!    and [`Machine::kind_after`] predicts the kind folding them gives.
 //! 5. Every state reached satisfies your invariant, and its kind is declared: the initial kind or one the table
-//!    mentions.
+//!    mentions; with the `json` feature, its snapshot (the [`Instance`] as JSON) reads back as the same instance.
 //! 6. If a tick command is configured: when the state has a deadline, a tick at that deadline is accepted, and
 //!    afterwards no deadline at or before that instant remains (deadlines are consumed, never left behind in the
 //!    past).
@@ -194,6 +194,9 @@ pub enum Law {
     Replay,
     /// [`Machine::kind_after`] disagreed with folding the events.
     KindAfter,
+    /// A reached state's snapshot (its [`Instance`] as JSON) did not read back as the same instance — the state does
+    /// not round-trip, or reading it refuses a state the machine reached. Checked with the `json` feature.
+    Snapshot,
 }
 
 impl fmt::Display for Law {
@@ -209,6 +212,7 @@ impl fmt::Display for Law {
             Self::DeadlinesConsumed => "a tick leaves no due deadline behind",
             Self::Replay => "replaying the events reproduces the instance",
             Self::KindAfter => "kind_after agrees with folding the events",
+            Self::Snapshot => "a snapshot reads back as the same instance",
         })
     }
 }
@@ -513,7 +517,18 @@ impl<'a, M: Machine> Laws<'a, M> {
             return Err(fail(Law::DeclaredKind, format!("state kind `{}` is not in the table", kind.name())));
         }
         (self.invariant)(instance.state())
-            .map_err(|why| fail(Law::Invariant, format!("{why}; state: {:?}", instance.state())))
+            .map_err(|why| fail(Law::Invariant, format!("{why}; state: {:?}", instance.state())))?;
+        #[cfg(feature = "json")]
+        {
+            let json =
+                serde_json::to_string(instance).map_err(|e| fail(Law::Snapshot, format!("cannot write: {e}")))?;
+            match serde_json::from_str::<Instance<M>>(&json) {
+                Ok(restored) if restored == *instance => {}
+                Ok(restored) => return Err(fail(Law::Snapshot, format!("{json} read back as {restored:?}"))),
+                Err(e) => return Err(fail(Law::Snapshot, format!("{json} does not read back: {e}"))),
+            }
+        }
+        Ok(())
     }
 }
 

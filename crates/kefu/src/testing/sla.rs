@@ -20,7 +20,9 @@ pub fn any_policy(calendar: &'static str) -> impl Strategy<Value = SlaPolicy> {
             policy = policy.with_warning(f64::from(w) / 1000.0).unwrap_or_else(|e| unreachable!("valid fraction: {e}"));
         }
         for (i, after) in ladder.into_iter().enumerate() {
-            policy = policy.with_escalation(format!("level_{}", i + 1), TimeDelta::seconds(after));
+            policy = policy
+                .with_escalation(format!("level_{}", i + 1), TimeDelta::seconds(after))
+                .unwrap_or_else(|e| unreachable!("a named rung with a delay of zero or more: {e}"));
         }
         policy
     })

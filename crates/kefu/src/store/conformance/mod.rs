@@ -576,7 +576,8 @@ pub fn sla_clock_round_trip<S: Store + ?Sized>(store: &S) {
     let policy = SlaPolicy::elapsed("B5 first contact", TimeDelta::hours(24))
         .with_warning(0.5)
         .unwrap_or_else(|e| panic!("[{C}] policy: {e}"))
-        .with_escalation("leadership", TimeDelta::hours(2));
+        .with_escalation("leadership", TimeDelta::hours(2))
+        .unwrap_or_else(|e| panic!("[{C}] policy: {e}"));
     let script = [
         (0, ClockCommand::Start(policy)),
         (60, ClockCommand::Pause { reason: Some("waiting for the customer".into()) }),
