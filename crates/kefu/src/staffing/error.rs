@@ -3,7 +3,7 @@
 
 use core::fmt;
 
-use crate::calendar::{CalendarError, UnknownCalendar};
+use crate::calendar::CalendarError;
 
 /// An input of a staffing computation, as named in error messages (and mapped to a flag by the CLI).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -99,14 +99,6 @@ pub enum StaffingError {
         max_agents: u32,
         /// The offered load in Erlangs.
         erlangs: f64,
-    },
-    /// A specialist's calendar named in the team is not in the team's calendar set.
-    #[error("specialist `{specialist}`: {source}")]
-    UnknownCalendar {
-        /// The specialist.
-        specialist: String,
-        /// The missing calendar.
-        source: UnknownCalendar,
     },
     /// A specialist's calendar could not say whether they are on shift in an interval.
     #[error("specialist `{specialist}`: {source}")]

@@ -18,7 +18,8 @@
 //!   [`StaffingPolicy::performance`], evaluated in log space from the series' largest term outwards.
 //!
 //! [`StaffingPolicy::required`] finds the smallest `n` meeting the target, then applies an occupancy cap and
-//! shrinkage: `agents = max(n, ⌈a / max_occupancy⌉)`, `scheduled = ⌈agents / (1 − shrinkage)⌉`.
+//! shrinkage: `agents = max(n, ⌈a / max_occupancy⌉)` (Erlang A: the carried load, abandoned contacts bringing no
+//! work), `scheduled = ⌈agents / (1 − shrinkage)⌉`.
 //!
 //! # A day
 //!

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Profile, Requirement, StaffingError, StaffingPolicy, Workload};
 use crate::assign::Team;
+use crate::calendar::Calendar;
 
 /// The agents each interval of a day needs (rule O3): one [`Requirement`] per interval of a [`Profile`].
 ///
@@ -138,23 +139,15 @@ impl DayPlan {
     ///
     /// # Errors
     ///
-    /// [`StaffingError::UnknownCalendar`] for a calendar missing from the team's set, [`StaffingError::Calendar`]
-    /// when a calendar cannot answer (a date outside the supported years).
+    /// [`StaffingError::Calendar`] when a calendar cannot answer (a date outside the supported years).
     ///
     /// [`Specialist::calendar`]: crate::assign::Specialist::calendar
     pub fn cover(&self, team: &Team, date: NaiveDate, tz: Tz) -> Result<Cover, StaffingError> {
-        let mut calendars = Vec::new();
-        for specialist in team.specialists() {
-            let id = specialist.id().as_str();
-            let calendar = match specialist.calendar() {
-                None => None,
-                Some(name) => Some(team.calendars().get(name).map_err(|source| StaffingError::UnknownCalendar {
-                    specialist: id.to_owned(),
-                    source,
-                })?),
-            };
-            calendars.push((id, calendar));
-        }
+        // `Team::add` refuses a calendar missing from the team's set, so every name resolves.
+        let calendars: Vec<(&str, Option<&Calendar>)> = team
+            .specialists()
+            .map(|s| (s.id().as_str(), s.calendar().and_then(|name| team.calendars().get(name).ok())))
+            .collect();
         let slots = self
             .slots
             .iter()

@@ -41,7 +41,9 @@ pub enum Model {
 ///
 /// 1. `for_service_level` = the smallest `n` whose service level meets the target;
 /// 2. `agents` (raw) = `max(for_service_level, ⌈a / max_occupancy⌉)`: enough agents that none is busier than the
-///    cap on average (offered load, which for Erlang A is on the safe side since abandoned contacts need no work);
+///    cap on average. Under Erlang A, contacts that hang up bring no work, so the occupancy is the *carried* load
+///    over the agents: `agents` is the smallest count from `for_service_level` on whose occupancy is within the
+///    cap (at most `⌈a / max_occupancy⌉`, and no constraint at all with a cap of 100%);
 /// 3. `scheduled` = `⌈agents / (1 − shrinkage)⌉`: shrinkage is the share of paid time not available for contacts
 ///    (breaks, meetings, training, absence), so this many people must be on the schedule.
 ///
@@ -257,8 +259,14 @@ impl StaffingPolicy {
             })
             .ok_or(too_many.clone())?
         };
-        let occupancy_floor = at_least(erlangs / self.max_occupancy);
-        let agents = for_service_level.max(occupancy_floor);
+        let agents = match self.model {
+            Model::ErlangC => for_service_level.max(at_least(erlangs / self.max_occupancy)),
+            // Occupancy falls as agents are added (the carried load grows by less than one agent's worth).
+            Model::ErlangA { .. } => smallest(for_service_level, self.max_agents, for_service_level, |n| {
+                self.evaluate(workload, n, &mut erlang_b).is_some_and(|m| m.occupancy <= self.max_occupancy)
+            })
+            .ok_or(too_many.clone())?,
+        };
         if agents > self.max_agents {
             return Err(too_many);
         }
