@@ -48,6 +48,8 @@ pub enum Command {
     /// Callback scripts (rules S1, S2): check, render, run.
     #[command(subcommand)]
     Script(crate::script_cmd::ScriptCommand),
+    /// Agents needed for a service level such as 80/20 (rule O3), by Erlang C or A; `plan` for a whole day.
+    Staffing(crate::staffing_cmd::StaffingCommand),
 }
 
 /// `kefu calendar ...`: one computation per call, or a stream of them with `eval`.
