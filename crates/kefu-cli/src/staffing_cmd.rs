@@ -77,8 +77,14 @@ pub enum PlanCommand {
     /// specialist is on shift in an interval when their calendar is open for all of it. The people needed are the
     /// scheduled ones (shrinkage included: calendars show shifts, not breaks).
     ///
-    /// Example: kefu staffing plan --profile monday.toml --aht 3m --target 80/20s --shrinkage 30% \
-    ///              --calendar-dir team/ --date 2026-11-02
+    /// Instead of --profile, --history FILE (one RFC 3339 instant per line) forecasts --date as the average of the
+    /// same weekday's intervals over the --weeks before it.
+    ///
+    /// Examples:
+    ///   kefu staffing plan --profile monday.toml --aht 3m --target 80/20s --shrinkage 30% \
+    ///       --calendar-dir team/ --date 2026-11-02
+    ///   kefu staffing plan --history calls.txt --date 2026-11-16 --weeks 4 --time-zone Asia/Shanghai \
+    ///       --aht 3m --target 80/20s
     #[command(after_help = EXIT_CODES, verbatim_doc_comment)]
     Plan(PlanArgs),
 }
@@ -87,8 +93,18 @@ pub enum PlanCommand {
 #[derive(Debug, Args)]
 pub struct PlanArgs {
     /// The day's profile: TOML, JSON (.json) or CSV (.csv).
-    #[arg(long, value_name = "FILE")]
-    pub profile: PathBuf,
+    #[arg(long, value_name = "FILE", required_unless_present = "history", conflicts_with = "history")]
+    pub profile: Option<PathBuf>,
+    /// Instead of a profile: past contacts, one RFC 3339 instant per line; the forecast for --date is the average of
+    /// the same weekday's intervals over the --weeks before it, on the wall clock of --time-zone.
+    #[arg(long, value_name = "FILE", requires_all = ["date", "time_zone"])]
+    pub history: Option<PathBuf>,
+    /// With --history: how many past weeks to average.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub weeks: u32,
+    /// With --history: the intervals' length (dividing a day evenly).
+    #[arg(long, value_name = "DUR", value_parser = parse_duration, default_value = "30m")]
+    pub interval: TimeDelta,
     /// The model, target, shrinkage and occupancy cap.
     #[command(flatten)]
     pub policy: PolicyArgs,
@@ -146,7 +162,11 @@ impl Failure {
             // The flags take percentages where the core takes shares.
             StaffingError::Invalid { field: field @ (Field::Shrinkage | Field::MaxOccupancy), value, .. } => {
                 let given = value.parse::<f64>().map_or(value, |v| percent(v));
-                let range = if field == Field::Shrinkage { "from 0% up to, not including, 100%" } else { "more than 0%, at most 100%" };
+                let range = if field == Field::Shrinkage {
+                    "from 0% up to, not including, 100%"
+                } else {
+                    "more than 0%, at most 100%"
+                };
                 Self::input(format!("{}: must be {range} (got {given})", flag(field)))
             }
             StaffingError::Invalid { field, value, reason } => {
@@ -154,7 +174,10 @@ impl Failure {
             }
             StaffingError::Slot { start, source } => {
                 let inner = Self::staffing(*source);
-                Self { code: inner.code, message: format!("the interval from {}: {}", start.format("%H:%M"), inner.message) }
+                Self {
+                    code: inner.code,
+                    message: format!("the interval from {}: {}", start.format("%H:%M"), inner.message),
+                }
             }
             other => Self { code: 1, message: other.to_string() },
         }
@@ -171,6 +194,7 @@ fn flag(field: Field) -> &'static str {
         Field::Patience => "--patience",
         Field::Shrinkage => "--shrinkage",
         Field::MaxOccupancy => "--max-occupancy",
+        Field::Weeks => "--weeks",
         _ => field.name(),
     }
 }
@@ -244,7 +268,11 @@ fn single(command: &StaffingCommand) -> Result<String, Failure> {
     );
     row("target", format!("{} within {}", percent(target.share()), duration::format(target.within())));
     let why = if need.agents > need.for_service_level {
-        format!("  (the target alone needs {}; raised to keep occupancy within {})", need.for_service_level, percent(policy.max_occupancy()))
+        format!(
+            "  (the target alone needs {}; raised to keep occupancy within {})",
+            need.for_service_level,
+            percent(policy.max_occupancy())
+        )
     } else {
         String::new()
     };
@@ -261,23 +289,39 @@ fn single(command: &StaffingCommand) -> Result<String, Failure> {
 }
 
 fn plan(args: &PlanArgs) -> Result<String, Failure> {
-    let profile = read_profile(&args.profile)?;
+    let tz = args
+        .time_zone
+        .as_deref()
+        .map(|name| {
+            name.trim().parse().map_err(|_| {
+                Failure::input(format!(
+                    "--time-zone: unknown time zone `{name}`; write an IANA name such as Asia/Shanghai"
+                ))
+            })
+        })
+        .transpose()?;
+    let (profile, source) = match (&args.profile, &args.history) {
+        (Some(path), _) => (read_profile(path)?, path),
+        (None, Some(path)) => {
+            let (Some(zone), Some(date)) = (tz, args.date) else {
+                return Err(Failure::input("--history needs --date and --time-zone"));
+            };
+            let instants = read_history(path)?;
+            (Profile::from_history(instants, zone, date, args.weeks, args.interval).map_err(Failure::staffing)?, path)
+        }
+        (None, None) => return Err(Failure::input("--profile or --history is required")),
+    };
     let policy = args.policy.policy()?;
     let day = policy.plan(&profile, args.policy.aht()?).map_err(Failure::staffing)?;
     let cover = match &args.calendar_dir {
         None => None,
         Some(dir) => {
-            let tz = match &args.time_zone {
-                Some(name) => name.trim().parse().map_err(|_| {
-                    Failure::input(format!("--time-zone: unknown time zone `{name}`; write an IANA name such as Asia/Shanghai"))
-                })?,
-                None => profile.time_zone().ok_or_else(|| {
-                    Failure::input(format!(
-                        "--time-zone: needed with --calendar-dir, since {} has no time_zone",
-                        args.profile.display()
-                    ))
-                })?,
-            };
+            let tz = tz.or(profile.time_zone()).ok_or_else(|| {
+                Failure::input(format!(
+                    "--time-zone: needed with --calendar-dir, since {} has no time_zone",
+                    source.display()
+                ))
+            })?;
             let date = args.date.ok_or_else(|| Failure::input("--date is required with --calendar-dir"))?;
             let team = read_team(dir)?;
             Some(day.cover(&team, date, tz).map_err(Failure::staffing)?)
@@ -289,7 +333,11 @@ fn plan(args: &PlanArgs) -> Result<String, Failure> {
 fn plan_table(policy: &StaffingPolicy, day: &DayPlan, cover: Option<&Cover>) -> String {
     let mut out = String::new();
     let abandon = matches!(policy.model(), Model::ErlangA { .. });
-    let _ = write!(out, "{:<13} {:>9} {:>8} {:>7} {:>10} {:>8}", "interval", "contacts", "Erlangs", "agents", "scheduled", "service");
+    let _ = write!(
+        out,
+        "{:<13} {:>9} {:>8} {:>7} {:>10} {:>8}",
+        "interval", "contacts", "Erlangs", "agents", "scheduled", "service"
+    );
     if abandon {
         out.push_str(" abandon");
     }
@@ -388,9 +436,29 @@ fn read_profile(path: &Path) -> Result<Profile, Failure> {
     parsed.map_err(|e| Failure::input(format!("{}: {e}", path.display())))
 }
 
+/// The forecast from a file of past contact instants (one RFC 3339 instant per line; blank lines and `#` comments
+/// skipped).
+fn read_history(path: &Path) -> Result<Vec<chrono::DateTime<chrono::Utc>>, Failure> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::input(format!("{}: cannot read the history: {e}", path.display())))?;
+    let mut instants = Vec::new();
+    for (k, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let t = chrono::DateTime::parse_from_rfc3339(line).map_err(|e| {
+            Failure::input(format!("{}: line {}: not an RFC 3339 instant ({e}): `{line}`", path.display(), k + 1))
+        })?;
+        instants.push(t.to_utc());
+    }
+    Ok(instants)
+}
+
 /// Every `*.toml` / `*.json` file of `dir` is one specialist's calendar, named after the file, in name order.
 fn read_team(dir: &Path) -> Result<Team, Failure> {
-    let unreadable = |e: std::io::Error| Failure::input(format!("{}: cannot read the calendar folder: {e}", dir.display()));
+    let unreadable =
+        |e: std::io::Error| Failure::input(format!("{}: cannot read the calendar folder: {e}", dir.display()));
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(unreadable)?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -465,7 +533,10 @@ fn parse_percent(text: &str) -> Result<f64, String> {
         return Err("must be a percentage from 0% to 100%".to_owned());
     }
     if !has_sign && value > 0.0 && value < 1.0 {
-        return Err(format!("ambiguous: write {}% for a share of {value}, or {value}% if that is meant", value * 100.0));
+        return Err(format!(
+            "ambiguous: write {}% for a share of {value}, or {value}% if that is meant",
+            value * 100.0
+        ));
     }
     Ok(value / 100.0)
 }

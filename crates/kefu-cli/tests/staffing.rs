@@ -1,12 +1,17 @@
 //! `kefu staffing` and `kefu staffing plan` (rule O3): output, JSON keys and exit codes.
 
-mod common;
+use std::path::{Path, PathBuf};
 
-use std::path::PathBuf;
-
-use common::kefu;
+use assert_cmd::Command;
 use predicates::str::contains;
 use serde_json::Value;
+
+/// `kefu` with the workspace root as working directory.
+fn kefu() -> Command {
+    let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("kefu");
+    cmd.current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."));
+    cmd
+}
 
 fn json_of(output: &[u8]) -> Value {
     serde_json::from_slice(output).expect("one JSON value")
@@ -197,4 +202,47 @@ fn rule_o3_plan_errors_name_the_file_or_the_flag() {
         .assert()
         .code(2)
         .stderr(contains("broken.toml"));
+}
+
+#[test]
+fn rule_o3_plan_from_the_contact_history() {
+    let day = Day::new("history");
+    // Two Mondays: 10 calls between 09:00 and 09:30 on each (Shanghai time), one call at 23:45 on the first.
+    let mut lines = vec!["# past calls".to_owned()];
+    for date in ["2026-11-02", "2026-11-09"] {
+        lines.extend((0..10).map(|k| format!("{date}T09:{:02}:00+08:00", k * 2)));
+    }
+    lines.push("2026-11-02T15:45:00Z".to_owned()); // 23:45 in Shanghai
+    std::fs::write(day.dir.join("calls.txt"), lines.join("\n")).unwrap();
+    let out = kefu()
+        .args(["staffing", "plan", "--history", &day.path("calls.txt"), "--date", "2026-11-16"])
+        .args(["--weeks", "2", "--time-zone", "Asia/Shanghai", "--aht", "3m", "--target", "80/20s", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v = json_of(&out.stdout);
+    let slots = v["slots"].as_array().unwrap();
+    assert_eq!(slots.len(), 48);
+    assert_eq!((slots[18]["start"].as_str(), slots[18]["contacts"].as_f64()), (Some("09:00"), Some(10.0)));
+    assert_eq!(slots[47]["contacts"].as_f64(), Some(0.5));
+    assert_eq!(slots[0]["agents"].as_u64(), Some(0));
+
+    kefu()
+        .args(["staffing", "plan", "--history", &day.path("calls.txt"), "--aht", "3m", "--target", "80/20s"])
+        .assert()
+        .code(2)
+        .stderr(contains("--date"));
+    kefu()
+        .args(["staffing", "plan", "--history", &day.path("calls.txt"), "--date", "2026-11-16", "--time-zone"])
+        .args(["Asia/Shanghai", "--interval", "7m", "--aht", "3m", "--target", "80/20s"])
+        .assert()
+        .code(2)
+        .stderr(contains("--interval: must divide a day evenly"));
+    std::fs::write(day.dir.join("bad.txt"), "2026-11-02T09:00:00+08:00\nyesterday\n").unwrap();
+    kefu()
+        .args(["staffing", "plan", "--history", &day.path("bad.txt"), "--date", "2026-11-16", "--time-zone"])
+        .args(["Asia/Shanghai", "--aht", "3m", "--target", "80/20s"])
+        .assert()
+        .code(2)
+        .stderr(contains("bad.txt: line 2: not an RFC 3339 instant"));
 }

@@ -190,4 +190,6 @@ mod guide {
     mod assignment {}
     #[doc = include_str!("../../../docs/src/approvals.md")]
     mod approvals {}
+    #[doc = include_str!("../../../docs/src/staffing.md")]
+    mod staffing {}
 }

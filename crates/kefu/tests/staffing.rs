@@ -205,6 +205,8 @@ fn rule_o3_a_day_plan_against_the_shifts_reports_the_shortfalls() -> Result {
         assert_eq!(slot.requirement, alone);
     }
     assert_eq!(plan.peak_agents(), plan.slots[3].requirement.agents);
+    let people: u32 = plan.slots.iter().map(|s| s.requirement.scheduled).sum();
+    assert_eq!(plan.scheduled_time(), TimeDelta::hours(i64::from(people)));
 
     let monday = NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
     let cover = plan.cover(&desk_team()?, monday, Shanghai)?;
@@ -229,7 +231,9 @@ fn rule_o3_a_day_plan_against_the_shifts_reports_the_shortfalls() -> Result {
 fn rule_o3_a_specialist_counts_only_when_on_shift_for_the_whole_interval() -> Result {
     let calendars: CalendarSet = [(
         "split",
-        Calendar::from_toml_str("time_zone = \"Asia/Shanghai\"\nweek = { mon = [\"08:00-08:45\", \"09:15-12:00\"] }\n")?,
+        Calendar::from_toml_str(
+            "time_zone = \"Asia/Shanghai\"\nweek = { mon = [\"08:00-08:45\", \"09:15-12:00\"] }\n",
+        )?,
     )]
     .into_iter()
     .collect();

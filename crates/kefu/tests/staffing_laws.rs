@@ -136,10 +136,13 @@ proptest! {
 fn oracle(n: u32, lambda: f64, aht: f64, patience: f64, within: f64) -> (f64, f64, f64, f64) {
     let (mu, theta, nf) = (1.0 / aht, 1.0 / patience, f64::from(n));
     // Weights relative to the state "n in the system".
-    let below: f64 = (0..n).rev().scan(1.0, |w, k| {
-        *w *= f64::from(k + 1) * mu / lambda;
-        Some(*w)
-    }).sum();
+    let below: f64 = (0..n)
+        .rev()
+        .scan(1.0, |w, k| {
+            *w *= f64::from(k + 1) * mu / lambda;
+            Some(*w)
+        })
+        .sum();
     let mut queue = vec![1.0];
     while *queue.last().unwrap() > 1e-20 * queue.iter().sum::<f64>() || queue.len() < 10 {
         let j = queue.len() as f64;

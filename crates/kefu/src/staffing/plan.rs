@@ -159,10 +159,9 @@ impl DayPlan {
                     let present = match calendar {
                         None => true,
                         Some(c) => {
-                            c.between(start, end).map_err(|source| StaffingError::Calendar {
-                                specialist: (*id).to_owned(),
-                                source,
-                            })? == end - start
+                            c.between(start, end)
+                                .map_err(|source| StaffingError::Calendar { specialist: (*id).to_owned(), source })?
+                                == end - start
                         }
                     };
                     on_shift += u32::from(present);

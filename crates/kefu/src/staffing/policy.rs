@@ -160,7 +160,11 @@ impl StaffingPolicy {
     /// [`StaffingError::Invalid`] naming [`Field::MaxOccupancy`].
     pub fn with_max_occupancy(self, max_occupancy: f64) -> Result<Self, StaffingError> {
         if !(max_occupancy > 0.0 && max_occupancy <= 1.0) {
-            return Err(StaffingError::invalid(Field::MaxOccupancy, max_occupancy, "must be more than 0 and at most 1"));
+            return Err(StaffingError::invalid(
+                Field::MaxOccupancy,
+                max_occupancy,
+                "must be more than 0 and at most 1",
+            ));
         }
         Ok(Self { max_occupancy, ..self })
     }

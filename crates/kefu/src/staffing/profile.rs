@@ -74,13 +74,19 @@ impl Profile {
     /// not finite (`contacts[k]`), or the intervals run past midnight.
     pub fn new(interval: TimeDelta, start: NaiveTime, contacts: Vec<f64>) -> Result<Self, ProfileError> {
         if interval <= TimeDelta::zero() {
-            return Err(ProfileError::new("interval", format!("must be more than zero (got {})", duration::format(interval))));
+            return Err(ProfileError::new(
+                "interval",
+                format!("must be more than zero (got {})", duration::format(interval)),
+            ));
         }
         if contacts.is_empty() {
             return Err(ProfileError::new("contacts", "no intervals: give at least one count"));
         }
         if let Some((k, c)) = contacts.iter().enumerate().find(|(_, c)| !(c.is_finite() && **c >= 0.0)) {
-            return Err(ProfileError::new(format!("contacts[{k}]"), format!("must be a finite number of at least 0 (got {c})")));
+            return Err(ProfileError::new(
+                format!("contacts[{k}]"),
+                format!("must be a finite number of at least 0 (got {c})"),
+            ));
         }
         let start_seconds = i64::from(start.num_seconds_from_midnight());
         let span = interval.num_seconds().saturating_mul(contacts.len() as i64);
@@ -134,7 +140,10 @@ impl Profile {
             None => Ok(profile),
             Some(name) => {
                 let tz = name.parse::<Tz>().map_err(|_| {
-                    ProfileError::new("time_zone", format!("unknown time zone `{name}`; write an IANA name such as `Asia/Shanghai`"))
+                    ProfileError::new(
+                        "time_zone",
+                        format!("unknown time zone `{name}`; write an IANA name such as `Asia/Shanghai`"),
+                    )
                 })?;
                 Ok(profile.with_time_zone(tz))
             }
@@ -165,11 +174,13 @@ impl Profile {
                 continue; // the header
             }
             let time = parse_time(time).map_err(|reason| ProfileError::new(at(), format!("start: {reason}")))?;
-            let count: f64 = count
-                .parse()
-                .map_err(|_| ProfileError::new(at(), format!("contacts: not a number: `{count}`")))?;
+            let count: f64 =
+                count.parse().map_err(|_| ProfileError::new(at(), format!("contacts: not a number: `{count}`")))?;
             if !(count.is_finite() && count >= 0.0) {
-                return Err(ProfileError::new(at(), format!("contacts: must be a finite number of at least 0 (got {count})")));
+                return Err(ProfileError::new(
+                    at(),
+                    format!("contacts: must be a finite number of at least 0 (got {count})"),
+                ));
             }
             rows.push((number, time, count));
         }
@@ -243,7 +254,8 @@ impl Profile {
         if weeks == 0 {
             return Err(StaffingError::invalid(Field::Weeks, weeks, "must be at least 1"));
         }
-        let past: BTreeSet<NaiveDate> = (1..=weeks).filter_map(|k| date.checked_sub_days(chrono::Days::new(7 * u64::from(k)))).collect();
+        let past: BTreeSet<NaiveDate> =
+            (1..=weeks).filter_map(|k| date.checked_sub_days(chrono::Days::new(7 * u64::from(k)))).collect();
         let mut counts = vec![0u64; (DAY_SECONDS / step) as usize];
         for t in contacts {
             let local = t.with_timezone(&tz);

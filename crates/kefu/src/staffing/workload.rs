@@ -140,15 +140,19 @@ impl FromStr for ServiceTarget {
 
     /// `PERCENT/DURATION`: `80/20s`, `80%/20s`, `90/PT15S`, `95.5/1m`.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let (share, within) = text.split_once('/').ok_or_else(|| {
-            StaffingError::invalid(Field::TargetShare, text, "must be PERCENT/DURATION, e.g. 80/20s")
-        })?;
+        let (share, within) = text
+            .split_once('/')
+            .ok_or_else(|| StaffingError::invalid(Field::TargetShare, text, "must be PERCENT/DURATION, e.g. 80/20s"))?;
         let percent = share.trim().trim_end_matches('%').trim();
         let percent: f64 = percent
             .parse()
             .map_err(|_| StaffingError::invalid(Field::TargetShare, share.trim(), "must be a percentage, e.g. 80"))?;
         if !(percent > 0.0 && percent <= 100.0) {
-            return Err(StaffingError::invalid(Field::TargetShare, share.trim(), "must be more than 0% and at most 100%"));
+            return Err(StaffingError::invalid(
+                Field::TargetShare,
+                share.trim(),
+                "must be more than 0% and at most 100%",
+            ));
         }
         let within = duration::parse(within)
             .map_err(|e| StaffingError::invalid(Field::TargetWithin, e.text, "must be a duration, e.g. 20s"))?;
