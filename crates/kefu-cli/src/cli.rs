@@ -49,7 +49,7 @@ pub enum Command {
     #[command(subcommand)]
     Script(crate::script_cmd::ScriptCommand),
     /// Agents needed for a service level such as 80/20 (rule O3), by Erlang C or A; `plan` for a whole day.
-    Staffing(crate::staffing_cmd::StaffingCommand),
+    Staffing(Box<crate::staffing_cmd::StaffingCommand>),
 }
 
 /// `kefu calendar ...`: one computation per call, or a stream of them with `eval`.

@@ -21,7 +21,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Calendar(command) => calendar_cmd::run(command),
         Command::Script(command) => return script_cmd::run(command),
-        Command::Staffing(command) => return staffing_cmd::run(command),
+        Command::Staffing(command) => return staffing_cmd::run(*command),
     };
     match result {
         Ok(()) => ExitCode::from(error::EXIT_OK),

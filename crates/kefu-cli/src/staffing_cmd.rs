@@ -161,7 +161,7 @@ impl Failure {
         match e {
             // The flags take percentages where the core takes shares.
             StaffingError::Invalid { field: field @ (Field::Shrinkage | Field::MaxOccupancy), value, .. } => {
-                let given = value.parse::<f64>().map_or(value, |v| percent(v));
+                let given = value.parse::<f64>().map_or(value, percent);
                 let range = if field == Field::Shrinkage {
                     "from 0% up to, not including, 100%"
                 } else {
@@ -529,7 +529,7 @@ fn parse_percent(text: &str) -> Result<f64, String> {
         None => (trimmed, false),
     };
     let value: f64 = number.parse().map_err(|_| "not a percentage; write e.g. 30%".to_owned())?;
-    if !value.is_finite() || value < 0.0 || value > 100.0 {
+    if !(0.0..=100.0).contains(&value) {
         return Err("must be a percentage from 0% to 100%".to_owned());
     }
     if !has_sign && value > 0.0 && value < 1.0 {

@@ -33,29 +33,30 @@ impl Metrics {
 }
 
 /// Erlang B, the blocking probability `B(n, a)` of `n` agents and `a` Erlangs without a queue, for `n = 0, 1, 2, …`
-/// by the recurrence `B(0) = 1`, `B(k) = a B(k−1) / (k + a B(k−1))`: every step divides by a number at least `k`,
-/// so the values stay in `[0, 1]` and the relative error does not grow. Values are kept, so that a search over
-/// agent counts pays for each count once.
+/// by the recurrence of its inverse, `1/B(0) = 1`, `1/B(k) = 1 + (k/a) / B(k−1)`: every term is positive, so the
+/// relative error does not grow, and a step is a multiply-add (no division). `1/B` may overflow to ∞ when `n ≫ a`,
+/// which is `B = 0` to double precision. Values are kept, so that a search over agent counts pays for each count
+/// once.
 #[derive(Clone, Debug)]
 pub(crate) struct ErlangB {
-    load: f64,
-    values: Vec<f64>,
+    per_erlang: f64,
+    inverses: Vec<f64>,
 }
 
 impl ErlangB {
     pub(crate) fn new(load: f64) -> Self {
-        Self { load, values: vec![1.0] }
+        Self { per_erlang: 1.0 / load, inverses: vec![1.0] }
     }
 
     /// `B(n, a)`; O(n) the first time a count beyond those seen is asked for, O(1) after.
     pub(crate) fn at(&mut self, n: u32) -> f64 {
         let n = n as usize;
-        while self.values.len() <= n {
-            let k = self.values.len() as f64;
-            let b = self.values[self.values.len() - 1];
-            self.values.push(self.load * b / (k + self.load * b));
+        while self.inverses.len() <= n {
+            let k = self.inverses.len() as f64;
+            let previous = self.inverses[self.inverses.len() - 1];
+            self.inverses.push(1.0 + k * self.per_erlang * previous);
         }
-        self.values[n]
+        1.0 / self.inverses[n]
     }
 }
 
