@@ -44,6 +44,8 @@ mod pages {
     mod desk {}
     #[doc = include_str!("src/configuration.md")]
     mod configuration {}
+    #[doc = include_str!("src/staffing.md")]
+    mod staffing {}
     #[doc = include_str!("src/testing.md")]
     mod testing {}
     #[doc = include_str!("src/rules.md")]

@@ -79,6 +79,8 @@ pub enum Command {
     /// The department's configuration file: check it.
     #[command(subcommand)]
     Config(crate::config_cmd::ConfigCommand),
+    /// Agents needed for a service level such as 80/20 (rule O3), by Erlang C or A; `plan` for a whole day.
+    Staffing(Box<crate::staffing_cmd::StaffingCommand>),
 }
 
 /// `kefu calendar ...`: one computation per call, or a stream of them with `eval`.

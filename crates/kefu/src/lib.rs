@@ -31,6 +31,9 @@
 //! - [`assign`] — balanced assignment (rules C3, B2, O1): customers and callbacks go to the eligible specialist
 //!   (skills, availability per their calendar) with the lowest load relative to their ability weight; batches,
 //!   releases, and rebalancing when a specialist leaves.
+//! - [`staffing`] — head-count from contact volume (rule O3): Erlang C and Erlang A (callers who hang up), agents
+//!   for a service level such as 80% within 20 s, shrinkage and an occupancy cap; a day's plan per interval from a
+//!   forecast or the contact history, against the team's shifts.
 //! - [`callback`] — callbacks (rules B1–B5, B8–B10): due after a sale, a follow-up obligation or a special
 //!   occasion; assigned, attempted on a channel, rescheduled out of quiet hours or done; the record form under a
 //!   24-hour / 1-hour SLA clock; coverage of a period with every missed callback reported.
@@ -168,6 +171,7 @@ pub mod script;
 #[cfg(feature = "simulation")]
 pub mod simulation;
 pub mod sla;
+pub mod staffing;
 #[cfg(feature = "json")]
 pub mod store;
 #[cfg(feature = "testing")]
