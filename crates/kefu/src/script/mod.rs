@@ -52,6 +52,7 @@
 
 mod error;
 mod finding;
+mod graph;
 mod hash;
 mod model;
 mod render;
@@ -60,13 +61,13 @@ mod validate;
 
 pub use error::{Invalid, LoadError, RunError};
 pub use finding::{Code, Finding, Severity};
-pub use hash::ContentHash;
-pub use model::{AnswerKind, Case, Choice, Node, Outcome, RecordField, Script, Texts, Variable};
+pub use hash::{ContentHash, ContentHashError};
+pub use model::{AnswerKind, Choice, Node, Outcome, RecordField, Route, Script, Texts, Variable};
 pub use run::{
     Answer, AnswerRecord, CallbackRecord, Pin, ProblemRecord, RunCommand, RunCommandKind, RunEvent, RunKind, RunState,
     ScriptRun,
 };
-pub use validate::ValidScript;
+pub use validate::{MAX_ID_BYTES, ValidScript};
 
 /// Rule S1: the regular callback of an active customer (seed 002 §2.3), in `zh-CN` and `en`, as TOML.
 pub const S1_TOML: &str = include_str!("../../scripts/s1-regular-callback.toml");
