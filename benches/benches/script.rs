@@ -6,6 +6,17 @@
 //! * `script/run_s1/10000_runs`: `kefu` runs S1 10 000 times through the decider (start, five answers, every event
 //!   applied, the record built); the baseline `match_loop` walks the same path 10 000 times with a hand-written
 //!   match over node names, recording the answers in a `Vec`.
+//!
+//! At sizes where quadratic costs would show (each measured once per sample, ten samples):
+//!
+//! * `script/check/100000_nodes`: `check` (every finding of a parsed 100 000-node script); `parse_and_check`
+//!   (the JSON text to findings); the baseline `serde_json_value` parses the same text into a `serde_json::Value`.
+//! * `script/render/100000_nodes`: `mermaid` and `dot` draw the same parsed script; the baseline
+//!   `serde_json_to_string` writes the same `Script` back as JSON (as much text, no graph).
+//! * `script/check/30000_choices`: `check` of a question with 30 000 choices and a branch testing each; the baseline
+//!   `serde_json_value` parses the script's JSON text.
+//! * `script/run_s2/20000_answers`: one run of S2 with 10 000 reasons (20 005 answers, every event applied, the
+//!   record built); the baseline `match_loop` walks the same answers with a hand-written loop, recording them.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -13,7 +24,7 @@ use std::time::Duration;
 use chrono::{DateTime, TimeDelta, Utc};
 use criterion::{BatchSize, Criterion, criterion_main};
 use kefu::machine::{Context, Instance, Principal};
-use kefu::script::{RunCommand, S1_TOML, Script, ScriptRun, ValidScript};
+use kefu::script::{Answer, RunCommand, S1_TOML, S2_TOML, Script, ScriptRun, ValidScript};
 
 /// A valid script of `n` nodes: blocks of question → branch → say, then an end.
 fn generated(n: usize) -> String {
@@ -146,11 +157,131 @@ fn answer<'a>(given: &mut std::slice::Iter<'_, (&'a str, &'a str)>, recorded: &m
     a
 }
 
+fn check_and_render_large(c: &mut Criterion) {
+    let text = generated(100_000);
+    let parsed = Script::from_json_str(&text).unwrap();
+    assert_eq!(parsed.check(), [], "the generated script must be clean");
+
+    let mut group = c.benchmark_group("script/check/100000_nodes");
+    group.sample_size(10).measurement_time(Duration::from_secs(10));
+    group.bench_function("check", |b| b.iter(|| black_box(&parsed).check()));
+    group.bench_function("parse_and_check", |b| b.iter(|| Script::from_json_str(black_box(&text)).unwrap().check()));
+    group.bench_function("serde_json_value", |b| {
+        b.iter(|| serde_json::from_str::<serde_json::Value>(black_box(&text)).unwrap())
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("script/render/100000_nodes");
+    group.sample_size(10).measurement_time(Duration::from_secs(10));
+    group.bench_function("mermaid", |b| b.iter(|| black_box(&parsed).to_mermaid("en")));
+    group.bench_function("dot", |b| b.iter(|| black_box(&parsed).to_dot("en")));
+    group.bench_function("serde_json_to_string", |b| b.iter(|| serde_json::to_string(black_box(&parsed)).unwrap()));
+    group.finish();
+}
+
+/// A question with `n` choices and a branch with a case for each: the shape that made `check` quadratic.
+fn many_choices(n: usize) -> String {
+    let choices: Vec<String> =
+        (0..n).map(|k| format!(r#"{{"value":"c{k}","text":{{"en":"Choice number {k}"}}}}"#)).collect();
+    let cases: Vec<String> = (0..n).map(|k| format!(r#"{{"question":"pick","is":"c{k}","next":"last"}}"#)).collect();
+    format!(
+        r#"{{"id":"choices","version":1,"locales":["en"],"nodes":[
+            {{"id":"pick","kind":"question","answer":"choice","text":{{"en":"Which one?"}},"choices":[{}]}},
+            {{"id":"route","kind":"branch","cases":[{}],"default":"end"}},
+            {{"id":"last","kind":"say","text":{{"en":"The last one!"}}}},
+            {{"id":"end","kind":"end","outcome":"completed","text":{{"en":"Bye."}}}}]}}"#,
+        choices.join(","),
+        cases.join(",")
+    )
+}
+
+fn check_many_choices(c: &mut Criterion) {
+    let text = many_choices(30_000);
+    let parsed = Script::from_json_str(&text).unwrap();
+    assert_eq!(parsed.check(), [], "the script must be clean");
+    let mut group = c.benchmark_group("script/check/30000_choices");
+    group.sample_size(10).measurement_time(Duration::from_secs(8));
+    group.bench_function("check", |b| b.iter(|| black_box(&parsed).check()));
+    group.bench_function("serde_json_value", |b| {
+        b.iter(|| serde_json::from_str::<serde_json::Value>(black_box(&text)).unwrap())
+    });
+    group.finish();
+}
+
+/// S2 with `reasons` reasons: the commands of the whole run.
+fn s2_commands(s2: &ValidScript, reasons: usize) -> Vec<RunCommand> {
+    let yes = |q: &str| RunCommand::answer(q, s2.parse_answer(q, "yes").unwrap());
+    let mut commands = vec![yes("greeting"), yes("ask_reason")];
+    for k in 0..reasons {
+        commands.push(RunCommand::answer("reason_detail", Answer::text(format!("reason {k}"))));
+        commands.push(RunCommand::answer("more_reasons", Answer::YesNo(k + 1 < reasons)));
+    }
+    commands.extend([yes("ask_continue"), RunCommand::skip("ask_suggestion"), yes("ask_referral")]);
+    commands
+}
+
+fn run_s2_long(c: &mut Criterion) {
+    let s2 = ValidScript::from_toml_str(S2_TOML).unwrap();
+    let agent = Principal::new("agent-7");
+    let t0 = DateTime::<Utc>::UNIX_EPOCH + TimeDelta::days(20_760);
+    let commands = s2_commands(&s2, 10_000);
+    assert_eq!(commands.len(), 20_005);
+    let once = || {
+        let ctx = Context::new(t0, &agent, &s2);
+        let mut run = Instance::<ScriptRun>::new();
+        run.execute(&RunCommand::Start, &ctx).unwrap();
+        for command in &commands {
+            run.execute(command, &ctx).unwrap();
+        }
+        run.state().record().unwrap()
+    };
+    assert_eq!(once().reasons.len(), 10_000);
+    let mut group = c.benchmark_group("script/run_s2/20000_answers");
+    group.sample_size(10).measurement_time(Duration::from_secs(8));
+    group.bench_function("kefu", |b| b.iter(|| black_box(once())));
+    group.bench_function("match_loop", |b| b.iter(|| black_box(s2_match_loop(black_box(&commands)))));
+    group.finish();
+}
+
+/// The hand-written baseline of S2's reason loop: answers recorded with their question, reasons and problems
+/// collected, the path kept, with a match over node names.
+fn s2_match_loop(commands: &[RunCommand]) -> (Vec<&'static str>, Vec<(String, String)>, Vec<String>) {
+    let mut path = Vec::new();
+    let mut answers = Vec::new();
+    let mut reasons = Vec::new();
+    let mut node = "greeting";
+    for command in commands {
+        let (question, value) = match command {
+            RunCommand::Answer { question, answer } => (question.as_str(), answer.value()),
+            RunCommand::Skip { question } => (question.as_str(), String::new()),
+            _ => continue,
+        };
+        answers.push((question.to_owned(), value.clone()));
+        path.push(node);
+        node = match node {
+            "greeting" => "ask_reason",
+            "ask_reason" => "reason_detail",
+            "reason_detail" => {
+                reasons.push(value);
+                path.push("record_reason");
+                "more_reasons"
+            }
+            "more_reasons" if value == "yes" => "reason_detail",
+            "more_reasons" => "ask_continue",
+            "ask_continue" => "ask_suggestion",
+            "ask_suggestion" => "ask_referral",
+            _ => "close_problems",
+        };
+    }
+    path.push(node);
+    (path, answers, reasons)
+}
+
 #[allow(missing_docs)]
 mod group {
-    use super::{run_s1, validate};
+    use super::{check_and_render_large, check_many_choices, run_s1, run_s2_long, validate};
     use criterion::criterion_group;
 
-    criterion_group!(benches, validate, run_s1);
+    criterion_group!(benches, validate, run_s1, check_and_render_large, check_many_choices, run_s2_long);
 }
 criterion_main!(group::benches);

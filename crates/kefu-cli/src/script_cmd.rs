@@ -1,7 +1,8 @@
 //! `kefu script check|render|run FILE`: callback scripts (rules S1, S2) from the shell.
 //!
 //! Exit codes: 0 success (a script with only warnings is clean), 1 the script has errors (check) or the run did not
-//! reach an end (run, input ended), 2 the file is unreadable or malformed, or a usage error.
+//! reach an end (run, input ended), 2 the file is unreadable or malformed, or a usage error (a locale the script
+//! does not have, a missing `--var`).
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
@@ -16,8 +17,9 @@ use kefu::script::{Node, RunCommand, RunEvent, Script, ScriptRun, Severity, Vali
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success (check: no errors; warnings are printed but do not fail)
-  1  check: the script has errors; run: the input ended before the script did
-  2  the file cannot be read or is not a script (malformed TOML/JSON), or a usage error";
+  1  check: the script has errors; run: the input ended (or could not be read) before the script did
+  2  the file cannot be read or is not a script (malformed TOML/JSON), or a usage error
+     (a --locale the script does not have, a missing --var)";
 
 /// `kefu script ...`: check, draw and walk callback scripts (TOML, or JSON when the name ends in `.json`).
 #[derive(Debug, Subcommand)]
@@ -41,22 +43,23 @@ pub enum ScriptCommand {
         /// The picture's format.
         #[arg(long, value_enum, default_value_t = Format::Mermaid)]
         format: Format,
-        /// The locale of the texts.
-        #[arg(long, default_value = "zh-CN")]
-        locale: String,
+        /// The locale of the texts: one of the script's `locales` (default: the first).
+        #[arg(long)]
+        locale: Option<String>,
     },
     /// Walk the script interactively: texts on stderr, one answer per line on stdin, the callback record as JSON on
     /// stdout at the end.
     ///
     /// Answers: yes/no (是/否), a choice's number, value or text, free text, or an RFC 3339 instant. An empty line
-    /// skips the question; `:abort REASON` aborts the run. An unreadable answer is explained and asked again.
+    /// skips the question; `:abort REASON` aborts the run. An unreadable answer is explained and asked again, and
+    /// so is a line that is not UTF-8 text (e.g. typed on a GBK terminal): the message gives its line number.
     ///
-    /// Example: printf 'yes\n1\nA trade fair\n\nyes\n' | kefu script run s1.toml --locale en --var company=Hongfeng
+    /// Example: printf 'yes\n1\nA trade fair\n\nyes\n' | kefu script run crates/kefu/scripts/s1-regular-callback.toml --locale en --var company=Hongfeng --var customer=Wang
     #[command(after_help = EXIT_CODES, verbatim_doc_comment)]
     Run {
         /// The script file.
         file: PathBuf,
-        /// The locale of the texts (default: the script's first locale).
+        /// The locale of the texts: one of the script's `locales` (default: the first).
         #[arg(long)]
         locale: Option<String>,
         /// A placeholder's value, `name=value`; repeat for each.
@@ -91,20 +94,27 @@ fn parse_var(text: &str) -> Result<(String, String), String> {
 pub fn run(command: ScriptCommand) -> ExitCode {
     match command {
         ScriptCommand::Check { file } => check(&file),
-        ScriptCommand::Render { file, format, locale } => match load(&file) {
-            Ok(script) => {
-                let text = match format {
-                    Format::Mermaid => script.to_mermaid(&locale),
-                    Format::Dot => script.to_dot(&locale),
-                };
-                out(&text);
-                ExitCode::SUCCESS
-            }
-            Err(code) => code,
-        },
+        ScriptCommand::Render { file, format, locale } => {
+            let (script, locale) = match load(&file).and_then(|script| {
+                let locale = choose_locale(&script, locale, &file)?;
+                Ok((script, locale))
+            }) {
+                Ok(loaded) => loaded,
+                Err(code) => return code,
+            };
+            let text = match format {
+                Format::Mermaid => script.to_mermaid(&locale),
+                Format::Dot => script.to_dot(&locale),
+            };
+            out(&text);
+            ExitCode::SUCCESS
+        }
         ScriptCommand::Run { file, locale, vars, now, agent } => {
-            let script = match load(&file) {
-                Ok(script) => script,
+            let (script, locale) = match load(&file).and_then(|script| {
+                let locale = choose_locale(&script, locale, &file)?;
+                Ok((script, locale))
+            }) {
+                Ok(loaded) => loaded,
                 Err(code) => return code,
             };
             let valid = match script.validate() {
@@ -139,6 +149,27 @@ fn load(file: &Path) -> Result<Script, ExitCode> {
     })
 }
 
+/// The locale asked for, or the script's first; a locale the script does not declare is a usage error (its texts
+/// would all be missing). A script that declares none (an error `check` reports) is drawn in whatever is asked.
+fn choose_locale(script: &Script, asked: Option<String>, file: &Path) -> Result<String, ExitCode> {
+    let Some(first) = script.locales.first() else {
+        return Ok(asked.unwrap_or_default());
+    };
+    match asked {
+        None => Ok(first.clone()),
+        Some(locale) if script.locales.contains(&locale) => Ok(locale),
+        Some(locale) => {
+            eprintln!(
+                "error: {}: the script has no locale `{}`; its locales are: {}",
+                file.display(),
+                locale.escape_debug(),
+                script.locales.join(", ")
+            );
+            Err(ExitCode::from(2))
+        }
+    }
+}
+
 fn check(file: &Path) -> ExitCode {
     let script = match load(file) {
         Ok(script) => script,
@@ -156,13 +187,12 @@ fn check(file: &Path) -> ExitCode {
 
 fn walk(
     script: &ValidScript,
-    locale: Option<String>,
+    locale: String,
     values: BTreeMap<String, String>,
     now: Option<DateTime<Utc>>,
     agent: &str,
     input: &mut dyn BufRead,
 ) -> ExitCode {
-    let locale = locale.or_else(|| script.script().locales.first().cloned()).unwrap_or_default();
     let missing: Vec<&String> = script
         .script()
         .variables
@@ -201,20 +231,39 @@ fn walk(
             return ExitCode::from(1);
         }
     }
-    let mut line = String::new();
+    let mut bytes: Vec<u8> = Vec::new();
+    let mut line_number = 0usize;
     while !run.is_final() {
         let question = run.state().current().unwrap_or_default().to_owned();
         let _ = write!(err, "> ");
         let _ = err.flush();
-        line.clear();
-        match input.read_line(&mut line) {
-            Ok(0) | Err(_) => {
-                let _ = writeln!(err);
-                let _ = run.execute(&RunCommand::abort("input ended"), &Context::new(clock(), &principal, script));
-                break;
-            }
-            Ok(_) => {}
+        bytes.clear();
+        let ended = match input.read_until(b'\n', &mut bytes) {
+            Ok(0) => Some("input ended".to_owned()),
+            Ok(_) => None,
+            Err(e) => Some(format!("input unreadable: {e}")),
+        };
+        if let Some(reason) = ended {
+            let _ = writeln!(err);
+            let _ = run.execute(&RunCommand::abort(reason), &Context::new(clock(), &principal, script));
+            break;
         }
+        line_number += 1;
+        // A line in another encoding (GBK 是 is CA C7) is not the end of the input: say which line, and ask again.
+        let line = match std::str::from_utf8(&bytes) {
+            Ok(line) => line,
+            Err(e) => {
+                let at = e.valid_up_to();
+                let _ = writeln!(
+                    err,
+                    "! line {line_number} is not UTF-8 text (byte 0x{:02X} at byte {}); type the answer again in \
+                     UTF-8 (a GBK or GB 18030 terminal needs switching to UTF-8)",
+                    bytes[at],
+                    at + 1
+                );
+                continue;
+            }
+        };
         let typed = line.trim();
         let command = if typed.is_empty() {
             RunCommand::skip(&question)
@@ -247,7 +296,9 @@ fn walk(
             return ExitCode::from(1);
         }
     }
-    if record.abort_reason.as_deref() == Some("input ended") { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    let input_failed =
+        record.abort_reason.as_deref().is_some_and(|r| r == "input ended" || r.starts_with("input unreadable"));
+    if input_failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error worth a panic.

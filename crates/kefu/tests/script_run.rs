@@ -255,3 +255,90 @@ fn the_callback_record_serializes_as_json() {
     insta::assert_snapshot!("script_record_json", serde_json::to_string_pretty(&r).unwrap());
     insta::assert_snapshot!("script_events_json", serde_json::to_string_pretty(&log).unwrap());
 }
+
+/// Runs pinned by an older kefu carry a 64-bit FNV-1a hash (16 hex digits). Their events and records still read and
+/// are written back unchanged, but such a pin cannot show which script the run started on: the run refuses to go
+/// on and accepts only an abort, after which the callback is tried again (rule B10: nothing is lost).
+#[test]
+fn rule_s1_a_run_pinned_with_a_legacy_fnv_hash_reads_but_only_aborts() {
+    let s1 = s1();
+    let (run, log) = drive(&s1, &[("greeting", Some(Answer::YesNo(true)))]);
+    let mut json = serde_json::to_value(&log).unwrap();
+    json[0]["pin"]["hash"] = "be51f552dec9cafa".into();
+    let old: Vec<kefu::script::RunEvent> = serde_json::from_value(json).unwrap();
+    let mut legacy = replay::<ScriptRun>(&old);
+    assert!(legacy.state().pinned().unwrap().hash.is_legacy());
+    assert_eq!(legacy.state().current(), run.state().current());
+
+    let agent = Principal::new("agent-7");
+    let ctx = Context::new(t0() + TimeDelta::minutes(1), &agent, &s1);
+    let before = legacy.clone();
+    for command in
+        [RunCommand::answer("ask_satisfaction", Answer::choice("satisfied")), RunCommand::skip("ask_satisfaction")]
+    {
+        match legacy.execute(&command, &ctx) {
+            Err(Rejection::Refused { reason: reason @ RunError::LegacyPin { .. }, .. }) => {
+                assert!(reason.to_string().contains("s1-regular-callback@1#be51f552dec9cafa"), "{reason}");
+                assert!(reason.to_string().contains("abort the run and start a new one"), "{reason}");
+            }
+            other => panic!("expected a legacy-pin refusal, got {other:?}"),
+        }
+    }
+    assert_eq!(legacy, before);
+    legacy.execute(&RunCommand::abort("kefu upgraded: pinned with FNV-1a"), &ctx).unwrap();
+    let r = record(&legacy);
+    assert_eq!(r.outcome, Outcome::Aborted);
+    assert_eq!(serde_json::to_value(&r).unwrap()["hash"], "be51f552dec9cafa");
+    assert_eq!(
+        kefu::callback::CallbackCommand::from_record(r),
+        kefu::callback::CallbackCommand::Reschedule { to: None }
+    );
+}
+
+/// A hash that is neither form is refused when reading, with the expected form in the message.
+#[test]
+fn a_malformed_pin_is_refused_when_read() {
+    let (_, log) = drive(&s1(), &[]);
+    let mut json = serde_json::to_value(&log).unwrap();
+    json[0]["pin"]["hash"] = "md5:0123".into();
+    let err = serde_json::from_value::<Vec<kefu::script::RunEvent>>(json).unwrap_err();
+    assert!(err.to_string().contains("write `sha256:` and 64 hex digits"), "{err}");
+}
+
+/// A run's state read back from JSON answers branches exactly as the original (the index of latest answers is
+/// rebuilt on reading, never stored).
+#[test]
+fn rule_s2_a_run_restored_from_json_goes_on_like_the_original() {
+    let s2 = s2();
+    let (run, _) = drive(
+        &s2,
+        &[
+            ("greeting", Some(Answer::YesNo(true))),
+            ("ask_reason", Some(Answer::YesNo(true))),
+            ("reason_detail", Some(Answer::text("价格偏高"))),
+            ("more_reasons", Some(Answer::YesNo(true))),
+            ("reason_detail", Some(Answer::text("送货慢"))),
+            ("more_reasons", Some(Answer::YesNo(true))),
+        ],
+    );
+    let json = serde_json::to_string(&run).unwrap();
+    assert!(!json.contains("latest"), "the index is not part of the stored state: {json}");
+    let mut restored: Instance<ScriptRun> = serde_json::from_str(&json).unwrap();
+    assert_eq!(restored, run);
+    let mut original = run;
+    let agent = Principal::new("agent-7");
+    let ctx = Context::new(t0() + TimeDelta::minutes(5), &agent, &s2);
+    assert_eq!(restored.state().latest("reason_detail"), Some(&Answer::text("送货慢")));
+    for command in [
+        RunCommand::skip("reason_detail"),
+        RunCommand::answer("more_reasons", Answer::YesNo(false)),
+        RunCommand::answer("ask_continue", Answer::YesNo(true)),
+        RunCommand::skip("ask_suggestion"),
+        RunCommand::answer("ask_referral", Answer::YesNo(true)),
+    ] {
+        assert_eq!(restored.execute(&command, &ctx).unwrap(), original.execute(&command, &ctx).unwrap());
+    }
+    assert_eq!(restored, original);
+    assert_eq!(restored.state().latest("reason_detail"), None, "skipped the last time");
+    assert_eq!(record(&restored).path.last().map(String::as_str), Some("close_problems"));
+}

@@ -160,7 +160,7 @@ impl CallbackCommand {
     /// # use kefu::script::{CallbackRecord, ContentHash, Outcome};
     /// # let t = Utc.with_ymd_and_hms(2026, 11, 3, 1, 30, 0).unwrap();
     /// # let record = |outcome, next_contact| CallbackRecord {
-    /// #     script: "s1".into(), version: 1, hash: ContentHash(0), started_at: t, ended_at: t, outcome,
+    /// #     script: "s1".into(), version: 1, hash: ContentHash::from_sha256([0; 32]), started_at: t, ended_at: t, outcome,
     /// #     path: vec![], answers: vec![], problems: vec![], satisfaction: None, referral: None,
     /// #     continue_cooperation: None, channel: None, suggestion: None, reasons: vec![], next_contact,
     /// #     abort_reason: None,

@@ -44,6 +44,16 @@ pub enum RunError {
         /// `id@version#hash` of the script given now.
         given: String,
     },
+    /// The run was pinned by an older kefu with a 64-bit FNV-1a hash, which is not collision-resistant, so it cannot
+    /// show the script is the one the run started on (see [`ContentHash`]). Only an abort is accepted: abort the run
+    /// (the callback is then tried again) and start a new one, which is pinned with SHA-256.
+    #[error(
+        "the run is pinned to script `{pinned}` with a legacy FNV-1a hash, which cannot be checked: abort the run and start a new one"
+    )]
+    LegacyPin {
+        /// `id@version#hash` of the script the run started on.
+        pinned: String,
+    },
     /// The question cannot be skipped: a `schedule` node reads its answer as the next contact, and a rescheduled
     /// call needs a time. Ask again, or abort the run.
     #[error("`{question}` cannot be skipped: `{schedule}` schedules the next contact from its answer")]

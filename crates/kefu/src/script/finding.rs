@@ -60,6 +60,22 @@ codes! {
     NoLocales = "no-locales", Error;
     /// No node to start from: the script has no nodes, or `start` names none. Fix: add nodes or correct `start`.
     NoStart = "no-start", Error;
+    /// The same locale is declared twice in `locales`. Fix: delete the repeat.
+    DuplicateLocale = "duplicate-locale", Warning;
+    /// An id is empty or only white space: the script's `id`, a node's `id`, a choice's `value` or a locale. Such an
+    /// id cannot be told apart from "none" (an empty line skips a question in `kefu script run`). Fix: name it.
+    EmptyId = "empty-id", Error;
+    /// An id (the script's, a node's, a choice's value, a locale) contains a control character (a line break, a
+    /// tab, an escape sequence, …) or an invisible formatting character (zero-width space, bidirectional override,
+    /// byte-order mark). Ids are written into every event and printed on terminals, where such characters hide or
+    /// disguise what the id is. Fix: use visible characters only.
+    UnprintableId = "unprintable-id", Error;
+    /// An id (the script's, a node's, a choice's value, a locale) is longer than
+    /// [`MAX_ID_BYTES`](super::MAX_ID_BYTES) bytes of UTF-8; ids are copied into every event of a run. Fix: shorten
+    /// it (the text is where the words go).
+    IdTooLong = "id-too-long", Error;
+    /// An id starts or ends with white space, so it looks like another id that does not. Fix: trim it.
+    PaddedId = "padded-id", Warning;
     /// Two nodes share an id. Fix: rename one (conditions and `next` fields refer to ids).
     DuplicateId = "duplicate-id", Error;
     /// A `next`, case or `default` names no node. Fix: correct the id or add the node.
@@ -82,6 +98,12 @@ codes! {
     WrongAnswerKind = "wrong-answer-kind", Error;
     /// A choice question without choices or with two choices of the same value (or choices on another kind).
     BadChoices = "bad-choices", Error;
+    /// Two choices of a question read the same in a locale (ignoring case and surrounding spaces): the agent cannot
+    /// tell them apart, and a typed answer picks the first. Fix: word them differently.
+    DuplicateChoiceText = "duplicate-choice-text", Warning;
+    /// A branch tests the same question and value twice: the later case can never be taken. Fix: delete it, or
+    /// test another value.
+    DuplicateCase = "duplicate-case", Warning;
     /// On some path from the start, a condition or `from` uses a question before it has been asked. Fix: ask it
     /// earlier on every path, or move the use.
     NotYetAnswered = "not-yet-answered", Error;
@@ -98,8 +120,11 @@ codes! {
     UndeclaredPlaceholder = "undeclared-placeholder", Error;
     /// A declared variable no text uses.
     UnusedVariable = "unused-variable", Warning;
-    /// A text lacks one of the script's locales (or is empty in it). Fix: add the translation.
+    /// A text lacks one of the script's locales (or is empty, or only white space, in it). Fix: add the translation.
     MissingText = "missing-text", Error;
+    /// A text contains a control character other than a line break or a tab (e.g. a terminal escape sequence):
+    /// texts are shown to agents, and such characters can rewrite what the screen shows. Fix: delete it.
+    UnprintableText = "unprintable-text", Error;
     /// A text is given in a locale the script does not declare. Fix: declare the locale or delete the text.
     UndeclaredLocale = "undeclared-locale", Warning;
 }
@@ -113,7 +138,8 @@ impl fmt::Display for Code {
 /// One thing validation found: its [`Code`], [`Severity`], the node and field at fault and a message saying what to
 /// change.
 ///
-/// Displays as `error[unknown-target] node `ask_time`, field `next`: …`.
+/// Displays as `error[unknown-target] node `ask_time`, field `next`: …`, with control and invisible formatting
+/// characters shown as escapes (`\u{202e}`), so that printing a finding about a hostile script is safe.
 ///
 /// # Example
 ///
@@ -163,11 +189,34 @@ impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}[{}]", self.severity.name(), self.code)?;
         match (&self.node, &self.field) {
-            (Some(node), Some(field)) => write!(f, " node `{node}`, field `{field}`")?,
-            (Some(node), None) => write!(f, " node `{node}`")?,
-            (None, Some(field)) => write!(f, " field `{field}`")?,
+            (Some(node), Some(field)) => write!(f, " node `{}`, field `{}`", Visible(node), Visible(field))?,
+            (Some(node), None) => write!(f, " node `{}`", Visible(node))?,
+            (None, Some(field)) => write!(f, " field `{}`", Visible(field))?,
             (None, None) => {}
         }
-        write!(f, ": {}", self.message)
+        write!(f, ": {}", Visible(&self.message))
+    }
+}
+
+/// Whether `c` is invisible on a screen yet changes what is shown: zero-width characters, bidirectional controls,
+/// the byte-order mark (Unicode format characters that matter for ids).
+pub(crate) fn is_invisible_format(c: char) -> bool {
+    matches!(c, '\u{00ad}' | '\u{061c}' | '\u{180e}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206f}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}')
+}
+
+/// Text written with control and invisible formatting characters as escapes (`\n`, `\u{202e}`).
+struct Visible<'a>(&'a str);
+
+impl fmt::Display for Visible<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.0.chars() {
+            if c.is_control() || is_invisible_format(c) {
+                write!(f, "{}", c.escape_default())?;
+            } else {
+                fmt::Write::write_char(f, c)?;
+            }
+        }
+        Ok(())
     }
 }

@@ -114,13 +114,13 @@ pub enum Node {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         next: Option<String>,
     },
-    /// Chooses the way on from earlier answers: the first case whose condition holds, else `default`.
+    /// Chooses the way on from earlier answers: the first [`Route`] whose condition holds, else `default`.
     Branch {
         /// The node's id, unique in the script.
         id: String,
-        /// The conditions, tried in order.
+        /// The conditional ways on, tried in order. Written `cases` in the file.
         #[serde(default)]
-        cases: Vec<Case>,
+        cases: Vec<Route>,
         /// Where to go when no case holds (required: a branch without it could strand a run).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         default: Option<String>,
@@ -269,10 +269,32 @@ pub struct Choice {
     pub text: Texts,
 }
 
-/// One `if` of a branch: when the answer to `question` is `is`, go to `next`.
+/// One conditional way on of a [`Node::Branch`] (an `if` of the branch, written in its `cases` list): when the latest
+/// answer to `question` is `is`, go to `next`.
+///
+/// Named `Route` so as not to be confused with a problem case ([`case::Case`](crate::case::Case)); the file keeps
+/// its words (`cases = [{ question = …, is = …, next = … }]`).
+///
+/// # Example
+///
+/// ```
+/// use kefu::script::{Node, Route, Script, S1_TOML};
+///
+/// let s1 = Script::from_toml_str(S1_TOML)?;
+/// let routes: &[Route] = s1
+///     .nodes
+///     .iter()
+///     .find_map(|n| match n {
+///         Node::Branch { id, cases, .. } if id == "route_convenient" => Some(cases.as_slice()),
+///         _ => None,
+///     })
+///     .ok_or("no such branch")?;
+/// assert_eq!(routes[0], Route { question: "greeting".into(), is: "no".into(), next: "ask_time".into() });
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Case {
+pub struct Route {
     /// The id of the question node whose latest answer is tested. A skipped question matches no case.
     pub question: String,
     /// The value tested: `yes`/`no` for a yes/no question, a choice's value for a choice question.

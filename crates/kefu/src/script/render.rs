@@ -1,7 +1,7 @@
 //! Pictures of a script (Mermaid flowchart, Graphviz DOT), its texts with the placeholders filled in, and answers
 //! read from what an agent types.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
 use chrono::{DateTime, Utc};
@@ -16,7 +16,7 @@ impl Script {
     /// Shapes: question `[/…/]`, branch `{…}`, say `[…]`, schedule `[(…)]`, problem `[[…]]`, end `([…])`.
     /// Ways to missing nodes are left out (validation reports them).
     ///
-    /// Cost: O(n + e + total text length).
+    /// Cost: O(n + e + total text length): ids are looked up in a hash map built once.
     ///
     /// # Example
     ///
@@ -44,12 +44,13 @@ impl Script {
             };
             let _ = writeln!(out, "    n{i}{open}\"{label}\"{close}");
         }
-        if let Some(start) = self.start_position() {
+        let positions = self.positions();
+        if let Some(start) = self.start_position(&positions) {
             let _ = writeln!(out, "    start((start)) --> n{start}");
         }
         for i in 0..self.nodes.len() {
             for (target, via) in exits(self, i) {
-                let Some(t) = self.position(target) else { continue };
+                let Some(&t) = positions.get(target) else { continue };
                 match edge_label(via) {
                     Some(l) => {
                         let _ = writeln!(out, "    n{i} -->|{}| n{t}", mermaid_text(&l));
@@ -94,12 +95,13 @@ impl Script {
             };
             let _ = writeln!(out, "    n{i} [{shape}, label=\"{}\"];", crate::dot::escape(&label(node, locale)));
         }
-        if let Some(start) = self.start_position() {
+        let positions = self.positions();
+        if let Some(start) = self.start_position(&positions) {
             let _ = writeln!(out, "    start -> n{start};");
         }
         for i in 0..self.nodes.len() {
             for (target, via) in exits(self, i) {
-                let Some(t) = self.position(target) else { continue };
+                let Some(&t) = positions.get(target) else { continue };
                 match edge_label(via) {
                     Some(l) => {
                         let _ = writeln!(out, "    n{i} -> n{t} [label=\"{}\"];", crate::dot::escape(&l));
@@ -114,9 +116,18 @@ impl Script {
         out
     }
 
-    fn start_position(&self) -> Option<usize> {
+    /// Each id's position (the first, if ids repeat), for drawing in linear time.
+    fn positions(&self) -> HashMap<&str, usize> {
+        let mut positions = HashMap::with_capacity(self.nodes.len());
+        for (i, node) in self.nodes.iter().enumerate() {
+            positions.entry(node.id()).or_insert(i);
+        }
+        positions
+    }
+
+    fn start_position(&self, positions: &HashMap<&str, usize>) -> Option<usize> {
         match &self.start {
-            Some(id) => self.position(id),
+            Some(id) => positions.get(id.as_str()).copied(),
             None if self.nodes.is_empty() => None,
             None => Some(0),
         }
@@ -128,7 +139,7 @@ impl Script {
     /// # Example
     ///
     /// ```
-    /// use std::collections::BTreeMap;
+    /// use std::collections::{BTreeMap, HashMap};
     /// use kefu::script::{ValidScript, S1_TOML};
     ///
     /// let s1 = ValidScript::from_toml_str(S1_TOML)?;
@@ -264,7 +275,7 @@ fn label(node: &Node, locale: &str) -> String {
 fn edge_label(via: Via<'_>) -> Option<String> {
     match via {
         Via::Next | Via::Following => None,
-        Via::Case { question, is, .. } => Some(format!("{question} = {is}")),
+        Via::Route { question, is, .. } => Some(format!("{question} = {is}")),
         Via::Default => Some("else".to_owned()),
     }
 }

@@ -1,6 +1,8 @@
 //! [`ScriptRun`]: a walk over a [`ValidScript`] as a decider (rules S1, S2), and the [`CallbackRecord`] it yields
 //! (rule B4).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -104,7 +106,11 @@ pub struct ProblemRecord {
 }
 
 /// The state of a [`ScriptRun`]: where the walk is, and everything the callback record needs.
+///
+/// Serializes with every answer in order; the index of each question's latest answer is rebuilt on reading, so
+/// it never disagrees with the answers.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "RunStateData")]
 pub struct RunState {
     pinned: Option<Pin>,
     started_at: Option<DateTime<Utc>>,
@@ -117,6 +123,49 @@ pub struct RunState {
     outcome: Option<Outcome>,
     ended_at: Option<DateTime<Utc>>,
     abort_reason: Option<String>,
+    /// Question id → position in `answers` of its latest answer or skip: branches read it in O(1), however long
+    /// the run (a reason loop with thousands of answers).
+    #[serde(skip)]
+    latest: HashMap<String, usize>,
+}
+
+/// The serialized fields of [`RunState`], read before the index is rebuilt.
+#[derive(Deserialize)]
+struct RunStateData {
+    pinned: Option<Pin>,
+    started_at: Option<DateTime<Utc>>,
+    current: Option<String>,
+    path: Vec<String>,
+    answers: Vec<AnswerRecord>,
+    recorded: Vec<(RecordField, Answer)>,
+    problems: Vec<ProblemRecord>,
+    next_contact: Option<DateTime<Utc>>,
+    outcome: Option<Outcome>,
+    ended_at: Option<DateTime<Utc>>,
+    abort_reason: Option<String>,
+}
+
+impl From<RunStateData> for RunState {
+    fn from(data: RunStateData) -> Self {
+        let mut latest = HashMap::new();
+        for (k, a) in data.answers.iter().enumerate() {
+            latest.insert(a.question.clone(), k);
+        }
+        Self {
+            pinned: data.pinned,
+            started_at: data.started_at,
+            current: data.current,
+            path: data.path,
+            answers: data.answers,
+            recorded: data.recorded,
+            problems: data.problems,
+            next_contact: data.next_contact,
+            outcome: data.outcome,
+            ended_at: data.ended_at,
+            abort_reason: data.abort_reason,
+            latest,
+        }
+    }
 }
 
 impl RunState {
@@ -156,10 +205,22 @@ impl RunState {
         self.outcome
     }
 
-    /// The latest answer to `question` (`None` if never answered, or skipped the last time).
+    /// The latest answer to `question` (`None` if never answered, or skipped the last time). O(1).
     #[must_use]
     pub fn latest(&self, question: &str) -> Option<&Answer> {
-        self.answers.iter().rev().find(|a| a.question == question).and_then(|a| a.answer.as_ref())
+        self.latest.get(question).and_then(|&k| self.answers.get(k)).and_then(|a| a.answer.as_ref())
+    }
+
+    /// Adds an answer or skip, keeping the index of latest answers.
+    fn push_answer(&mut self, record: AnswerRecord) {
+        let k = self.answers.len();
+        match self.latest.get_mut(record.question.as_str()) {
+            Some(slot) => *slot = k,
+            None => {
+                self.latest.insert(record.question.clone(), k);
+            }
+        }
+        self.answers.push(record);
     }
 
     /// The callback record (rule B4), once the run has ended; `None` before.
@@ -392,7 +453,8 @@ impl Kind for RunCommandKind {
 
 /// A run of a [`ValidScript`] (rules S1, S2) as a [`Machine`]: the script is the configuration
 /// ([`Context::config`]), so a run can only be decided with a validated script, and every command after the start
-/// checks it is still the same one (id, version, [`ContentHash`]).
+/// checks it is still the same one (id, version, [`ContentHash`]). A run pinned by an older kefu with a legacy
+/// FNV-1a hash accepts only an abort ([`RunError::LegacyPin`]).
 ///
 /// ```text
 /// not_started --start--> asking | completed | rescheduled | refused
@@ -403,6 +465,9 @@ impl Kind for RunCommandKind {
 /// Each command walks from the node it stands on through say, branch, schedule and problem nodes to the next
 /// question (the run waits) or an end (the run is over); every node entered is a [`RunEvent::Reached`], so the
 /// path is in the log. See the [module example](super) for a whole callback.
+///
+/// Cost of a command: the nodes walked and the routes tested on the way, each in O(1) (a choice in O(log c)),
+/// whatever the length of the run so far: nothing is cloned or scanned per answer given before.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ScriptRun;
 
@@ -437,14 +502,22 @@ impl Machine for ScriptRun {
     }
 
     fn state_kind(state: &RunState) -> RunKind {
-        match (state.outcome, &state.pinned) {
-            (Some(Outcome::Completed), _) => RunKind::Completed,
-            (Some(Outcome::Rescheduled), _) => RunKind::Rescheduled,
-            (Some(Outcome::Refused), _) => RunKind::Refused,
-            (Some(Outcome::Aborted), _) => RunKind::Aborted,
-            (None, None) => RunKind::NotStarted,
-            (None, Some(_)) => RunKind::Asking,
+        kind(state.outcome, state.pinned.is_some())
+    }
+
+    /// Read off the events: only `Started` and `Ended` change the kind. Folding them on a clone of the state (the
+    /// default) would copy every answer of the run on every command, quadratic over a long run.
+    fn kind_after(state: &RunState, events: &[RunEvent]) -> RunKind {
+        let mut outcome = state.outcome;
+        let mut pinned = state.pinned.is_some();
+        for event in events {
+            match event {
+                RunEvent::Started { .. } => pinned = true,
+                RunEvent::Ended { outcome: ended, .. } => outcome = Some(*ended),
+                _ => {}
+            }
         }
+        kind(outcome, pinned)
     }
 
     fn command_kind(command: &RunCommand) -> RunCommandKind {
@@ -464,7 +537,12 @@ impl Machine for ScriptRun {
         let script = ctx.config();
         let now = ctx.now();
         if let Some(pin) = &state.pinned {
-            if pin.hash != script.hash() || pin.version != script.version() || pin.script != script.id() {
+            if pin.hash.is_legacy() {
+                // A 64-bit FNV-1a pin cannot show which script the run started on; an abort reads no script.
+                if !matches!(command, RunCommand::Abort { .. }) {
+                    return Err(RunError::LegacyPin { pinned: format!("{}@{}#{}", pin.script, pin.version, pin.hash) });
+                }
+            } else if pin.hash != script.hash() || pin.version != script.version() || pin.script != script.id() {
                 return Err(RunError::changed(
                     (&pin.script, pin.version, pin.hash),
                     (script.id(), script.version(), script.hash()),
@@ -497,12 +575,11 @@ impl Machine for ScriptRun {
             RunCommand::Skip { question } => {
                 let at = current_question(script, state, question)?;
                 // A rescheduled call without a time would leave the next contact unknown (rules B9, B10).
-                let reader = script.script().nodes.iter().find_map(|n| match n {
-                    Node::Schedule { id, from, .. } if from == question => Some(id.clone()),
-                    _ => None,
-                });
-                if let Some(schedule) = reader {
-                    return Err(RunError::NeededForSchedule { question: question.clone(), schedule });
+                if let Some(schedule) = script.schedule_reading(at) {
+                    return Err(RunError::NeededForSchedule {
+                        question: question.clone(),
+                        schedule: schedule.id().to_owned(),
+                    });
                 }
                 events.push(RunEvent::Skipped { question: question.clone(), at: now });
                 let next = step(script, state, Some((question, None)), at);
@@ -526,13 +603,13 @@ impl Machine for ScriptRun {
                 state.current = Some(node.clone());
             }
             RunEvent::Answered { question, answer, records, at } => {
-                state.answers.push(AnswerRecord { question: question.clone(), answer: Some(answer.clone()), at: *at });
+                state.push_answer(AnswerRecord { question: question.clone(), answer: Some(answer.clone()), at: *at });
                 if let Some(field) = records {
                     state.recorded.push((*field, answer.clone()));
                 }
             }
             RunEvent::Skipped { question, at } => {
-                state.answers.push(AnswerRecord { question: question.clone(), answer: None, at: *at });
+                state.push_answer(AnswerRecord { question: question.clone(), answer: None, at: *at });
             }
             RunEvent::ProblemRaised(problem) => state.problems.push(problem.clone()),
             RunEvent::Scheduled { next_contact, .. } => state.next_contact = *next_contact,
@@ -542,6 +619,18 @@ impl Machine for ScriptRun {
                 state.abort_reason.clone_from(reason);
             }
         }
+    }
+}
+
+/// The kind of a run with this outcome, started or not.
+fn kind(outcome: Option<Outcome>, started: bool) -> RunKind {
+    match (outcome, started) {
+        (Some(Outcome::Completed), _) => RunKind::Completed,
+        (Some(Outcome::Rescheduled), _) => RunKind::Rescheduled,
+        (Some(Outcome::Refused), _) => RunKind::Refused,
+        (Some(Outcome::Aborted), _) => RunKind::Aborted,
+        (None, false) => RunKind::NotStarted,
+        (None, true) => RunKind::Asking,
     }
 }
 
@@ -561,7 +650,7 @@ fn check_answer(script: &ValidScript, at: usize, answer: &Answer, now: DateTime<
     let wrong = || RunError::WrongAnswerKind { question: id.clone(), expected: *kind, given: answer.describe() };
     match (kind, answer) {
         (AnswerKind::YesNo, Answer::YesNo(_)) => Ok(()),
-        (AnswerKind::Choice, Answer::Choice(v)) if choices.iter().any(|c| &c.value == v) => Ok(()),
+        (AnswerKind::Choice, Answer::Choice(v)) if script.has_choice(at, v) => Ok(()),
         (AnswerKind::Choice, Answer::Choice(v)) => Err(RunError::NotAChoice {
             question: id.clone(),
             value: v.clone(),

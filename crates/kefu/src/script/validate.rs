@@ -1,11 +1,17 @@
 //! Validation: every finding at once ([`Script::check`]), and [`ValidScript`], the only scripts that can run.
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
-use petgraph::algo::tarjan_scc;
-use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::Direction;
 
-use super::{AnswerKind, Code, ContentHash, Finding, Invalid, Node, RecordField, Script, Texts};
+use super::finding::is_invisible_format;
+use super::graph::Ways;
+use super::{AnswerKind, Choice, Code, ContentHash, Finding, Invalid, Node, RecordField, Script, Texts};
+
+/// The longest id validation accepts, in bytes of UTF-8 (finding [`Code::IdTooLong`]): the script's id, node ids,
+/// choice values and locales are copied into every event of a run, so they stay short; the words go in the texts.
+pub const MAX_ID_BYTES: usize = 256;
 
 /// The way out of a node, as written (or implied) in the script.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -14,8 +20,8 @@ pub(crate) enum Via<'a> {
     Next,
     /// No `next`: the following node of the list.
     Following,
-    /// A branch case: `question` is `is`.
-    Case { index: usize, question: &'a str, is: &'a str },
+    /// A branch's route (`cases[index]`): `question` is `is`.
+    Route { index: usize, question: &'a str, is: &'a str },
     /// A branch's `default`.
     Default,
 }
@@ -25,13 +31,13 @@ impl Via<'_> {
         match self {
             Self::Next => "next".to_owned(),
             Self::Following => "next".to_owned(),
-            Self::Case { index, .. } => format!("cases[{index}].next"),
+            Self::Route { index, .. } => format!("cases[{index}].next"),
             Self::Default => "default".to_owned(),
         }
     }
 }
 
-/// The ways out of node `i`: `(target id, via)`, in order (cases first, then the default). An end has none (its
+/// The ways out of node `i`: `(target id, via)`, in order (routes first, then the default). An end has none (its
 /// `next`, if any, is a finding, not a way).
 pub(crate) fn exits(script: &Script, i: usize) -> Vec<(&str, Via<'_>)> {
     let node = &script.nodes[i];
@@ -41,7 +47,7 @@ pub(crate) fn exits(script: &Script, i: usize) -> Vec<(&str, Via<'_>)> {
             let mut out: Vec<(&str, Via<'_>)> = cases
                 .iter()
                 .enumerate()
-                .map(|(index, c)| (c.next.as_str(), Via::Case { index, question: &c.question, is: &c.is }))
+                .map(|(index, r)| (r.next.as_str(), Via::Route { index, question: &r.question, is: &r.is }))
                 .collect();
             if let Some(d) = default {
                 out.push((d.as_str(), Via::Default));
@@ -60,7 +66,7 @@ pub(crate) fn exits(script: &Script, i: usize) -> Vec<(&str, Via<'_>)> {
 pub(crate) enum Flow {
     /// Go on to this node.
     Next(usize),
-    /// The first case whose question's latest answer is `is`, else the default.
+    /// The first route whose question's latest answer is `is`, else the default.
     Branch { cases: Vec<(String, String, usize)>, default: usize },
     /// An end.
     Stop,
@@ -92,6 +98,10 @@ pub struct ValidScript {
     index: HashMap<String, usize>,
     flow: Vec<Flow>,
     start: usize,
+    /// Question position → the first schedule node reading its answer (such a question cannot be skipped).
+    scheduled_from: HashMap<usize, usize>,
+    /// Choice question position → its choices' positions sorted by value, to look a value up in O(log c).
+    choices_by_value: HashMap<usize, Vec<usize>>,
 }
 
 impl PartialEq for ValidScript {
@@ -102,11 +112,13 @@ impl PartialEq for ValidScript {
 
 impl Script {
     /// Every finding about the script, errors and warnings, in a stable order (script-level findings, then node by
-    /// node in list order, then the graph checks). Never panics, whatever the script.
+    /// node in list order, then the graph checks, cycles in the order of their first node). Never panics, whatever
+    /// the script, and needs no more stack for a long script than for a short one.
     ///
-    /// Cost: O(n + e) for the graph checks (petgraph's Tarjan SCC, two breadth-first searches), plus the
-    /// "asked before used" dataflow, O(passes · (n + e) · q / 64) for q questions (passes ≤ loop nesting + 2),
-    /// plus one scan of every text. n nodes, e ways between them.
+    /// Cost: O(n + e) for the graph checks (petgraph's Kosaraju SCC, two breadth-first searches), O(e log n) for
+    /// "asked before used" (a question used at a node must dominate it: Lengauer–Tarjan), and one scan of every
+    /// text and choice (hashed, so a question with thousands of choices costs linear time). Memory O(n + e + total
+    /// text length). n nodes, e ways between them.
     ///
     /// # Example
     ///
@@ -139,9 +151,19 @@ impl Script {
     pub fn validate(self) -> Result<ValidScript, Invalid> {
         let (findings, resolved) = analyse(&self);
         match resolved {
-            Some((index, flow, start)) if !findings.iter().any(Finding::is_error) => {
+            Some(Resolved { index, flow, start, scheduled_from }) if !findings.iter().any(Finding::is_error) => {
                 let hash = self.content_hash();
-                Ok(ValidScript { script: self, hash, warnings: findings, index, flow, start })
+                let choices_by_value = sorted_choices(&self);
+                Ok(ValidScript {
+                    script: self,
+                    hash,
+                    warnings: findings,
+                    index,
+                    flow,
+                    start,
+                    scheduled_from,
+                    choices_by_value,
+                })
             }
             _ => Err(Invalid { id: self.id.clone(), findings }),
         }
@@ -167,7 +189,8 @@ impl Script {
         crate::load::from_json(text)
     }
 
-    /// The position of the node with this id (the first, if ids repeat).
+    /// The position of the node with this id (the first, if ids repeat). Cost: a scan of the list (a
+    /// [`ValidScript`] looks ids up in a hash map: [`ValidScript::node`]).
     #[must_use]
     pub fn position(&self, id: &str) -> Option<usize> {
         self.nodes.iter().position(|n| n.id() == id)
@@ -258,9 +281,57 @@ impl ValidScript {
     pub(crate) fn node_at(&self, i: usize) -> &Node {
         &self.script.nodes[i]
     }
+
+    /// The schedule node that reads the answer to the question at position `question`, if any.
+    pub(crate) fn schedule_reading(&self, question: usize) -> Option<&Node> {
+        self.scheduled_from.get(&question).map(|&i| &self.script.nodes[i])
+    }
+
+    /// Whether the choice question at position `question` has a choice of this value. O(log c).
+    pub(crate) fn has_choice(&self, question: usize, value: &str) -> bool {
+        let (Some(sorted), Node::Question { choices, .. }) =
+            (self.choices_by_value.get(&question), self.node_at(question))
+        else {
+            return false;
+        };
+        sorted.binary_search_by(|&k| choices[k].value.as_str().cmp(value)).is_ok()
+    }
 }
 
-type Resolved = (HashMap<String, usize>, Vec<Flow>, usize);
+/// For each choice question, its choices' positions sorted by value.
+fn sorted_choices(script: &Script) -> HashMap<usize, Vec<usize>> {
+    let mut out = HashMap::new();
+    for (i, node) in script.nodes.iter().enumerate() {
+        if let Node::Question { answer: AnswerKind::Choice, choices, .. } = node {
+            let mut sorted: Vec<usize> = (0..choices.len()).collect();
+            sorted.sort_unstable_by(|&a, &b| choices[a].value.cmp(&choices[b].value));
+            out.insert(i, sorted);
+        }
+    }
+    out
+}
+
+/// The graph of a script whose structure allows a run, resolved to positions.
+struct Resolved {
+    index: HashMap<String, usize>,
+    flow: Vec<Flow>,
+    start: usize,
+    scheduled_from: HashMap<usize, usize>,
+}
+
+/// At most this many items are listed in a message (the values of a question, the nodes of a cycle).
+const LISTED: usize = 10;
+
+/// `a, b, c` — or the first [`LISTED`] and how many there are in all.
+fn listed<'a>(items: impl ExactSizeIterator<Item = &'a str>, separator: &str) -> String {
+    let total = items.len();
+    let mut shown: Vec<&str> = items.take(LISTED).collect();
+    if total > LISTED {
+        shown.push("…");
+        return format!("{} ({total} in all)", shown.join(separator));
+    }
+    shown.join(separator)
+}
 
 /// Every finding, and the resolved graph when the structure allows one.
 #[allow(clippy::too_many_lines)] // one pass per check, in the order the findings are reported
@@ -270,6 +341,7 @@ fn analyse(script: &Script) -> (Vec<Finding>, Option<Resolved>) {
     let n = nodes.len();
 
     // Script level.
+    check_id(&mut findings, None, "id".into(), "the script's id", &script.id);
     if script.locales.is_empty() {
         findings.push(Finding::new(
             Code::NoLocales,
@@ -277,6 +349,18 @@ fn analyse(script: &Script) -> (Vec<Finding>, Option<Resolved>) {
             Some("locales".into()),
             "the script declares no locale; write e.g. locales = [\"zh-CN\", \"en\"]",
         ));
+    }
+    let mut declared: HashSet<&str> = HashSet::with_capacity(script.locales.len());
+    for (k, locale) in script.locales.iter().enumerate() {
+        check_id(&mut findings, None, format!("locales[{k}]"), "the locale", locale);
+        if !declared.insert(locale.as_str()) {
+            findings.push(Finding::new(
+                Code::DuplicateLocale,
+                None,
+                Some(format!("locales[{k}]")),
+                format!("`{locale}` is already declared"),
+            ));
+        }
     }
     let mut index: HashMap<String, usize> = HashMap::with_capacity(n);
     for (i, node) in nodes.iter().enumerate() {
@@ -311,8 +395,7 @@ fn analyse(script: &Script) -> (Vec<Finding>, Option<Resolved>) {
         None => Some(0),
     };
 
-    let texts = TextCheck { script, used: BTreeSet::new() };
-    let mut texts = texts;
+    let mut texts = TextCheck { script, declared: &declared, used: BTreeSet::new() };
     texts.check(&mut findings, None, "title", &script.title, !script.title.is_empty());
     for (name, v) in &script.variables {
         if let Some(default) = &v.default {
@@ -320,22 +403,23 @@ fn analyse(script: &Script) -> (Vec<Finding>, Option<Resolved>) {
         }
     }
 
-    // Node by node: texts, exits, references.
-    let question = |id: &str| -> Option<(usize, AnswerKind, &[super::Choice])> {
+    // Node by node: ids, texts, exits, references.
+    let question = |id: &str| -> Option<(usize, AnswerKind, &[Choice])> {
         index.get(id).and_then(|&i| match &nodes[i] {
             Node::Question { answer, choices, .. } => Some((i, *answer, choices.as_slice())),
             _ => None,
         })
     };
+    // The values of each choice question a branch tests, hashed once.
+    let mut values_of: HashMap<usize, HashSet<&str>> = HashMap::new();
     let mut uses: Vec<(usize, usize, String)> = Vec::new(); // (user node, question node, field)
-    let mut graph: DiGraph<(), ()> = DiGraph::with_capacity(n, n + n / 2);
-    for _ in 0..n {
-        graph.add_node(());
-    }
+    let mut ways = Ways::new(n);
     let mut flow: Vec<Flow> = Vec::with_capacity(n);
+    let mut scheduled_from: HashMap<usize, usize> = HashMap::new();
     let mut structure_ok = start.is_some();
     for (i, node) in nodes.iter().enumerate() {
         let id = Some(node.id());
+        check_id(&mut findings, id, "id".into(), "the node's id", node.id());
         if let Some(text) = node.text() {
             texts.check(&mut findings, id, "text", text, true);
         }
@@ -344,7 +428,7 @@ fn analyse(script: &Script) -> (Vec<Finding>, Option<Resolved>) {
         for (target, via) in &exits {
             match index.get(*target) {
                 Some(&t) => {
-                    graph.update_edge(NodeIndex::new(i), NodeIndex::new(t), ());
+                    ways.add(i, t);
                     resolved.push(t);
                 }
                 None => {
@@ -376,44 +460,55 @@ fn analyse(script: &Script) -> (Vec<Finding>, Option<Resolved>) {
                         "the branch has no `default`: when no case holds, the run would have no way on",
                     ));
                 }
-                for (k, case) in cases.iter().enumerate() {
-                    match question(&case.question) {
-                        None => findings.push(unknown_question(
+                let mut tested: HashSet<(&str, &str)> = HashSet::with_capacity(cases.len());
+                for (k, route) in cases.iter().enumerate() {
+                    if !tested.insert((route.question.as_str(), route.is.as_str())) {
+                        findings.push(Finding::new(
+                            Code::DuplicateCase,
+                            id,
+                            Some(format!("cases[{k}]")),
+                            format!(
+                                "an earlier case already tests `{}` = `{}`, so this one is never taken",
+                                route.question, route.is
+                            ),
+                        ));
+                    }
+                    let Some((q, kind, choices)) = question(&route.question) else {
+                        findings.push(unknown_question(
                             node.id(),
                             &format!("cases[{k}].question"),
-                            &case.question,
+                            &route.question,
                             &index,
-                        )),
-                        Some((q, kind, choices)) => {
-                            uses.push((i, q, format!("cases[{k}].question")));
-                            let values: Vec<&str> = match kind {
-                                AnswerKind::YesNo => vec!["yes", "no"],
-                                AnswerKind::Choice => choices.iter().map(|c| c.value.as_str()).collect(),
-                                AnswerKind::FreeText | AnswerKind::DateTime => Vec::new(),
-                            };
-                            if !values.contains(&case.is.as_str()) {
-                                let message = if values.is_empty() {
-                                    format!(
-                                        "`{}` is a {} question; a branch can only test yes/no and choice answers",
-                                        case.question,
-                                        kind.name()
-                                    )
-                                } else {
-                                    format!(
-                                        "`{}` is not an answer of `{}` (one of: {})",
-                                        case.is,
-                                        case.question,
-                                        values.join(", ")
-                                    )
-                                };
-                                findings.push(Finding::new(
-                                    Code::ValueNotAChoice,
-                                    id,
-                                    Some(format!("cases[{k}].is")),
-                                    message,
-                                ));
+                        ));
+                        continue;
+                    };
+                    uses.push((i, q, format!("cases[{k}].question")));
+                    let fits = match kind {
+                        AnswerKind::YesNo => route.is == "yes" || route.is == "no",
+                        AnswerKind::Choice => values_of
+                            .entry(q)
+                            .or_insert_with(|| choices.iter().map(|c| c.value.as_str()).collect())
+                            .contains(route.is.as_str()),
+                        AnswerKind::FreeText | AnswerKind::DateTime => false,
+                    };
+                    if !fits {
+                        let message = match kind {
+                            AnswerKind::FreeText | AnswerKind::DateTime => format!(
+                                "`{}` is a {} question; a branch can only test yes/no and choice answers",
+                                route.question,
+                                kind.name()
+                            ),
+                            AnswerKind::YesNo => {
+                                format!("`{}` is not an answer of `{}` (one of: yes, no)", route.is, route.question)
                             }
-                        }
+                            AnswerKind::Choice => format!(
+                                "`{}` is not an answer of `{}` (one of: {})",
+                                route.is,
+                                route.question,
+                                listed(choices.iter().map(|c| c.value.as_str()), ", ")
+                            ),
+                        };
+                        findings.push(Finding::new(Code::ValueNotAChoice, id, Some(format!("cases[{k}].is")), message));
                     }
                 }
             }
@@ -421,18 +516,22 @@ fn analyse(script: &Script) -> (Vec<Finding>, Option<Resolved>) {
                 None => findings.push(unknown_question(node.id(), "from", from, &index)),
                 Some((q, kind, _)) => {
                     uses.push((i, q, "from".into()));
-                    if matches!(node, Node::Schedule { .. }) && kind != AnswerKind::DateTime {
-                        findings.push(Finding::new(
-                            Code::WrongAnswerKind,
-                            id,
-                            Some("from".into()),
-                            format!("a schedule needs a date_time question; `{from}` is {}", kind.name()),
-                        ));
+                    if matches!(node, Node::Schedule { .. }) {
+                        scheduled_from.entry(q).or_insert(i);
+                        if kind != AnswerKind::DateTime {
+                            findings.push(Finding::new(
+                                Code::WrongAnswerKind,
+                                id,
+                                Some("from".into()),
+                                format!("a schedule needs a date_time question; `{from}` is {}", kind.name()),
+                            ));
+                        }
                     }
                 }
             },
             Node::Question { answer, choices, records, .. } => {
                 for (k, c) in choices.iter().enumerate() {
+                    check_id(&mut findings, id, format!("choices[{k}].value"), "the choice's value", &c.value);
                     texts.check(&mut findings, id, &format!("choices[{k}].text"), &c.text, true);
                 }
                 check_choices(&mut findings, node.id(), *answer, choices);
@@ -472,7 +571,7 @@ fn analyse(script: &Script) -> (Vec<Finding>, Option<Resolved>) {
                 Flow::Branch {
                     cases: cases
                         .iter()
-                        .map(|c| (c.question.clone(), c.is.clone(), index.get(&c.next).copied().unwrap_or(usize::MAX)))
+                        .map(|r| (r.question.clone(), r.is.clone(), index.get(&r.next).copied().unwrap_or(usize::MAX)))
                         .collect(),
                     default,
                 }
@@ -493,7 +592,7 @@ fn analyse(script: &Script) -> (Vec<Finding>, Option<Resolved>) {
 
     // Graph checks.
     let reachable = match start {
-        Some(s) => search(&graph, &[NodeIndex::new(s)], petgraph::Direction::Outgoing),
+        Some(s) => ways.reachable(&[s], Direction::Outgoing),
         None => vec![true; n], // nothing is reachable without a start; don't drown the real finding
     };
     for (i, node) in nodes.iter().enumerate() {
@@ -501,18 +600,13 @@ fn analyse(script: &Script) -> (Vec<Finding>, Option<Resolved>) {
             findings.push(Finding::new(Code::Unreachable, Some(node.id()), None, "no way from the start leads here"));
         }
     }
-    let ends: Vec<NodeIndex> = (0..n).filter(|&i| matches!(nodes[i], Node::End { .. })).map(NodeIndex::new).collect();
-    let can_end = search(&graph, &ends, petgraph::Direction::Incoming);
-    for scc in tarjan_scc(&graph) {
-        let first = scc.iter().map(|x| x.index()).min().unwrap_or(0);
-        let cyclic = scc.len() > 1 || graph.contains_edge(scc[0], scc[0]);
-        if !cyclic {
-            continue;
-        }
+    let ends: Vec<usize> = (0..n).filter(|&i| matches!(nodes[i], Node::End { .. })).collect();
+    let can_end = ways.reachable(&ends, Direction::Incoming);
+    let (cycles, component) = ways.cycles();
+    for members in cycles {
+        let first = members[0];
         let id = Some(nodes[first].id());
-        let mut members: Vec<usize> = scc.iter().map(|x| x.index()).collect();
-        members.sort_unstable();
-        let names = members.iter().map(|&m| nodes[m].id()).collect::<Vec<_>>().join(" → ");
+        let names = listed(members.iter().map(|&m| nodes[m].id()), " → ");
         if !can_end[first] {
             structure_ok = false;
             findings.push(Finding::new(
@@ -522,11 +616,11 @@ fn analyse(script: &Script) -> (Vec<Finding>, Option<Resolved>) {
                 format!("the cycle {names} has no way out to an end"),
             ));
         }
-        // Each time round, a branch whose cases all look at questions outside the cycle sees the same answers
+        // Each time round, a branch whose routes all look at questions outside the cycle sees the same answers
         // and goes the same way; if every branch inside does, nothing said inside can ever lead out.
         let routes_on_fixed_answers = members.iter().all(|&m| match &nodes[m] {
             Node::Branch { cases, .. } => {
-                cases.iter().all(|c| index.get(c.question.as_str()).is_none_or(|q| !members.contains(q)))
+                cases.iter().all(|r| index.get(r.question.as_str()).is_none_or(|&q| component[q] != component[m]))
             }
             _ => true,
         });
@@ -551,11 +645,12 @@ fn analyse(script: &Script) -> (Vec<Finding>, Option<Resolved>) {
         }
     }
 
-    // Dataflow: which questions have surely been asked on entering each node, on every path from the start.
+    // Asked before used: a question has surely been asked on entering a node when every path from the start to
+    // the node passes through it, i.e. when it dominates the node.
     if let Some(s) = start {
-        let asked = asked_on_entry(script, &graph, s, &reachable);
+        let dominators = ways.dominators(s);
         for (user, q, field) in uses {
-            if reachable[user] && !asked[user].contains(q) {
+            if reachable[user] && !dominators.strictly_dominates(q, user) {
                 findings.push(Finding::new(
                     Code::NotYetAnswered,
                     Some(nodes[user].id()),
@@ -567,10 +662,42 @@ fn analyse(script: &Script) -> (Vec<Finding>, Option<Resolved>) {
     }
 
     let resolved = match (structure_ok, start) {
-        (true, Some(s)) => Some((index, flow, s)),
+        (true, Some(start)) => Some(Resolved { index, flow, start, scheduled_from }),
         _ => None,
     };
     (findings, resolved)
+}
+
+/// The checks every id gets (the script's, a node's, a choice's value, a locale): not empty, printable, not too
+/// long, not padded with white space. `what` names it in the message.
+fn check_id(findings: &mut Vec<Finding>, node: Option<&str>, field: String, what: &str, id: &str) {
+    if id.trim().is_empty() {
+        let message = if id.is_empty() { format!("{what} is empty") } else { format!("{what} is only white space") };
+        findings.push(Finding::new(Code::EmptyId, node, Some(field), message));
+        return;
+    }
+    if let Some(c) = id.chars().find(|&c| c.is_control() || is_invisible_format(c)) {
+        findings.push(Finding::new(
+            Code::UnprintableId,
+            node,
+            Some(field),
+            format!("{what} `{id}` contains the invisible character U+{:04X}", u32::from(c)),
+        ));
+    } else if id.len() > MAX_ID_BYTES {
+        findings.push(Finding::new(
+            Code::IdTooLong,
+            node,
+            Some(field),
+            format!("{what} is {} bytes long; at most {MAX_ID_BYTES} are allowed", id.len()),
+        ));
+    } else if id.trim() != id {
+        findings.push(Finding::new(
+            Code::PaddedId,
+            node,
+            Some(field),
+            format!("{what} `{id}` starts or ends with white space"),
+        ));
+    }
 }
 
 fn unknown_question(node: &str, field: &str, question: &str, index: &HashMap<String, usize>) -> Finding {
@@ -582,7 +709,9 @@ fn unknown_question(node: &str, field: &str, question: &str, index: &HashMap<Str
     Finding::new(Code::UnknownQuestion, Some(node), Some(field.to_owned()), message)
 }
 
-fn check_choices(findings: &mut Vec<Finding>, id: &str, answer: AnswerKind, choices: &[super::Choice]) {
+/// The choices of a question: present exactly for choice questions, distinct values, distinct texts. Linear
+/// (hashed), however many choices there are.
+fn check_choices(findings: &mut Vec<Finding>, id: &str, answer: AnswerKind, choices: &[Choice]) {
     if answer == AnswerKind::Choice && choices.is_empty() {
         findings.push(Finding::new(
             Code::BadChoices,
@@ -599,117 +728,44 @@ fn check_choices(findings: &mut Vec<Finding>, id: &str, answer: AnswerKind, choi
             format!("a {} question takes no choices; use answer = \"choice\"", answer.name()),
         ));
     }
+    let mut values: HashMap<&str, usize> = HashMap::with_capacity(choices.len());
+    let mut wordings: HashMap<(&str, String), usize> = HashMap::new();
     for (k, c) in choices.iter().enumerate() {
-        if choices[..k].iter().any(|d| d.value == c.value) {
-            findings.push(Finding::new(
+        match values.entry(c.value.as_str()) {
+            Entry::Occupied(first) => findings.push(Finding::new(
                 Code::BadChoices,
                 Some(id),
                 Some(format!("choices[{k}].value")),
-                format!("the value `{}` is already a choice", c.value),
-            ));
-        }
-    }
-}
-
-/// Breadth-first marks from `starts` along `direction`.
-fn search(graph: &DiGraph<(), ()>, starts: &[NodeIndex], direction: petgraph::Direction) -> Vec<bool> {
-    let mut seen = vec![false; graph.node_count()];
-    let mut queue: VecDeque<NodeIndex> = VecDeque::new();
-    for &s in starts {
-        if !seen[s.index()] {
-            seen[s.index()] = true;
-            queue.push_back(s);
-        }
-    }
-    while let Some(x) = queue.pop_front() {
-        for y in graph.neighbors_directed(x, direction) {
-            if !seen[y.index()] {
-                seen[y.index()] = true;
-                queue.push_back(y);
+                format!("the value `{}` is already a choice (choices[{}])", c.value, first.get()),
+            )),
+            Entry::Vacant(slot) => {
+                slot.insert(k);
             }
         }
-    }
-    seen
-}
-
-/// A fixed-size set of node positions.
-#[derive(Clone, PartialEq, Eq)]
-struct Bits(Vec<u64>);
-
-impl Bits {
-    fn empty(n: usize) -> Self {
-        Self(vec![0; n.div_ceil(64)])
-    }
-    fn full(n: usize) -> Self {
-        Self(vec![u64::MAX; n.div_ceil(64)])
-    }
-    fn contains(&self, i: usize) -> bool {
-        self.0[i / 64] & (1 << (i % 64)) != 0
-    }
-    fn insert(&mut self, i: usize) {
-        self.0[i / 64] |= 1 << (i % 64);
-    }
-    fn intersect(&mut self, other: &Self) {
-        for (a, b) in self.0.iter_mut().zip(&other.0) {
-            *a &= *b;
-        }
-    }
-}
-
-/// For each node, the questions asked on every path from the start to it (a forward "must" dataflow: the meet is
-/// intersection, a question node adds itself on the way out). Iterated to the fixpoint over the reachable nodes.
-fn asked_on_entry(script: &Script, graph: &DiGraph<(), ()>, start: usize, reachable: &[bool]) -> Vec<Bits> {
-    let n = script.nodes.len();
-    let mut entry: Vec<Bits> = (0..n).map(|i| if i == start { Bits::empty(n) } else { Bits::full(n) }).collect();
-    let order: Vec<usize> = {
-        // Breadth-first order from the start: predecessors mostly come first, so few passes are needed.
-        let mut order = Vec::with_capacity(n);
-        let mut seen = vec![false; n];
-        let mut queue = VecDeque::from([start]);
-        seen[start] = true;
-        while let Some(x) = queue.pop_front() {
-            order.push(x);
-            for y in graph.neighbors(NodeIndex::new(x)) {
-                if !seen[y.index()] {
-                    seen[y.index()] = true;
-                    queue.push_back(y.index());
+        for (locale, text) in &c.text {
+            let wording = text.trim().to_ascii_lowercase();
+            if wording.is_empty() {
+                continue; // a missing text, reported as such
+            }
+            match wordings.entry((locale.as_str(), wording)) {
+                Entry::Occupied(first) => findings.push(Finding::new(
+                    Code::DuplicateChoiceText,
+                    Some(id),
+                    Some(format!("choices[{k}].text.{locale}")),
+                    format!("choices[{}] already reads `{}` in `{locale}`", first.get(), text.trim()),
+                )),
+                Entry::Vacant(slot) => {
+                    slot.insert(k);
                 }
             }
         }
-        order
-    };
-    let exit = |entry: &[Bits], i: usize| {
-        let mut out = entry[i].clone();
-        if matches!(script.nodes[i], Node::Question { .. }) {
-            out.insert(i);
-        }
-        out
-    };
-    let mut changed = true;
-    while changed {
-        changed = false;
-        for &i in &order {
-            if i == start {
-                continue;
-            }
-            let mut meet = Bits::full(n);
-            for p in graph.neighbors_directed(NodeIndex::new(i), petgraph::Direction::Incoming) {
-                if reachable[p.index()] {
-                    meet.intersect(&exit(&entry, p.index()));
-                }
-            }
-            if meet != entry[i] {
-                entry[i] = meet;
-                changed = true;
-            }
-        }
     }
-    entry
 }
 
-/// The locale and placeholder checks of every text.
+/// The locale, placeholder and character checks of every text.
 struct TextCheck<'a> {
     script: &'a Script,
+    declared: &'a HashSet<&'a str>,
     used: BTreeSet<&'a str>,
 }
 
@@ -728,12 +784,23 @@ impl<'a> TextCheck<'a> {
             }
         }
         for (locale, text) in texts {
-            if !self.script.locales.contains(locale) {
+            if !self.declared.contains(locale.as_str()) {
                 findings.push(Finding::new(
                     Code::UndeclaredLocale,
                     node,
                     Some(format!("{field}.{locale}")),
                     format!("`{locale}` is not among the script's locales"),
+                ));
+            }
+            if let Some(c) = text.chars().find(|&c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+                findings.push(Finding::new(
+                    Code::UnprintableText,
+                    node,
+                    Some(format!("{field}.{locale}")),
+                    format!(
+                        "the text contains the control character U+{:04X}; only line breaks and tabs are allowed",
+                        u32::from(c)
+                    ),
                 ));
             }
             for name in placeholders(text) {
