@@ -204,3 +204,48 @@ fn calendars_round_trip_through_toml_and_json() -> Result {
     assert_eq!(Calendar::from_toml_str(&toml_text)?, c);
     Ok(())
 }
+
+/// St. John's (America/St_Johns) put its clocks back at 00:01 from 1988 to 2007: on Sunday 29 October 1995, 00:01
+/// daylight time became 23:01 standard time on Saturday 28 October again, so Saturday's last hour and Sunday's first
+/// minute both happened twice.
+fn st_johns_weekends() -> Calendar {
+    Calendar::from_toml_str(
+        "time_zone = \"America/St_Johns\"\nweek.sat = [\"23:30-23:59\"]\nweek.sun = [\"12:00-13:00\"]\n",
+    )
+    .expect("valid")
+}
+
+fn rfc3339(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text).expect("a valid test instant").to_utc()
+}
+
+#[test]
+fn an_hour_repeated_across_midnight_counts_in_whole_weeks_too() -> Result {
+    let c = st_johns_weekends();
+    let (a, b) = (rfc3339("1995-10-21T00:00:00-02:30"), rfc3339("1995-11-05T00:00:00-03:30"));
+    // Saturday 28 October opens at the first 23:30 (-02:30) and closes at the last 23:59 (-03:30): 89 minutes.
+    let saturday = (rfc3339("1995-10-28T23:30:00-02:30"), rfc3339("1995-10-28T23:59:00-03:30"));
+    assert_eq!(saturday.1 - saturday.0, TimeDelta::minutes(89));
+    assert_eq!(c.between(saturday.0 - TimeDelta::hours(1), saturday.1 + TimeDelta::hours(1))?, TimeDelta::minutes(89));
+    // Three Saturdays of 29, 29 and 89 minutes and two Sundays of an hour.
+    let total = TimeDelta::minutes(29 + 60 + 89 + 60 + 29);
+    assert_eq!(total, TimeDelta::seconds(16_020));
+    assert_eq!(c.between(a, b)?, total);
+    let split = rfc3339("1995-10-29T12:00:00-03:30");
+    assert_eq!(c.between(a, split)? + c.between(split, b)?, total);
+    assert_eq!(c.add(a, total)?, rfc3339("1995-11-04T23:59:00-03:30"));
+    Ok(())
+}
+
+#[test]
+fn the_first_minute_of_sunday_inside_saturdays_repeated_hour_is_open() -> Result {
+    let c = st_johns_weekends();
+    // 00:00:30 daylight time on Sunday falls between Saturday's opening (23:30 -02:30) and its closing (23:59 -03:30).
+    let t = rfc3339("1995-10-29T00:00:30-02:30");
+    assert!(c.is_open(t)?);
+    assert_eq!(c.next_open(t)?, t);
+    assert_eq!(c.between(t, t + TimeDelta::seconds(30))?, TimeDelta::seconds(30));
+    // Sunday's first repeated minute, at standard time, comes after Saturday's closing: closed.
+    assert!(!c.is_open(rfc3339("1995-10-29T00:00:30-03:30"))?);
+    Ok(())
+}
