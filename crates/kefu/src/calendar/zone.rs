@@ -28,6 +28,10 @@ pub(crate) struct ZoneTable {
     /// Local days from which on (until the next entry) the offset is steady (`Some`) or not (`None`): a day
     /// within a day of a transition is unsteady. Ascending; the first entry starts before every supported day.
     days: Vec<(DayNumber, Option<i32>)>,
+    /// How many local dates away a date's opening intervals can reach: 1 plus the whole days of the largest
+    /// backward jump (a repeated hour reaches into the neighbouring date; a jump back of a day or more would
+    /// reach further).
+    reach: DayNumber,
 }
 
 fn chrono_offset(tz: Tz, utc_secs: i64) -> i32 {
@@ -78,8 +82,15 @@ impl ZoneTable {
             }
             x = y;
         }
-        let days = steady_days(&at, &offsets);
-        Self { at, offsets, days }
+        Self::from_transitions(at, offsets)
+    }
+
+    /// The table of the given transitions (`offsets` has one more entry than `at`).
+    fn from_transitions(at: Vec<i64>, offsets: Vec<i32>) -> Self {
+        let back = offsets.windows(2).map(|w| i64::from(w[0]) - i64::from(w[1])).max().unwrap_or(0).max(0);
+        let reach = 1 + (back / DAY) as DayNumber;
+        let days = steady_days(&at, &offsets, reach);
+        Self { at, offsets, days, reach }
     }
 
     /// The offset (seconds east of UTC) at a UTC instant.
@@ -97,6 +108,12 @@ impl ZoneTable {
     /// Seconds since local midnight of a UTC instant.
     pub(crate) fn local_second_of_day(&self, utc: i64) -> i64 {
         (utc + i64::from(self.offset_at(utc))).rem_euclid(DAY)
+    }
+
+    /// How many local dates away from its own a date's opening intervals can reach (see the field).
+    #[inline]
+    pub(crate) fn reach(&self) -> DayNumber {
+        self.reach
     }
 
     /// The local days within a day of a transition (those whose [`steady_offset`](Self::steady_offset) is `None`),
@@ -149,14 +166,17 @@ impl ZoneTable {
 }
 
 /// The breakpoints of [`ZoneTable::steady_offset`]: the local days around each transition (under either offset,
-/// one day of margin on both sides) are unsteady; between them the offset after the previous transition holds.
-fn steady_days(at: &[i64], offsets: &[i32]) -> Vec<(DayNumber, Option<i32>)> {
+/// `reach` days of margin on both sides) are unsteady; between them the offset after the previous transition holds.
+///
+/// The margin is what makes a steady day simple: its wall-clock times occur once, at one offset; no other date's
+/// opening intervals reach into its instants; and its own stay within them.
+fn steady_days(at: &[i64], offsets: &[i32], reach: DayNumber) -> Vec<(DayNumber, Option<i32>)> {
     let local_day = |t: i64, o: i32| (t + i64::from(o)).div_euclid(DAY) as DayNumber;
     let mut days = vec![(DayNumber::MIN, Some(offsets[0]))];
     for (i, &t) in at.iter().enumerate() {
         let (before, after) = (offsets[i], offsets[i + 1]);
-        let first = local_day(t, before.min(after)) - 1;
-        let last = local_day(t, before.max(after)) + 1;
+        let first = local_day(t, before.min(after)) - reach;
+        let last = local_day(t, before.max(after)) + reach;
         // Merge with the previous unsteady stretch when they touch or overlap.
         match days.last() {
             Some(&(d, Some(_))) if d >= first => {
