@@ -121,20 +121,40 @@ fn an_opening_time_skipped_by_the_clocks_opens_at_the_jump() -> Result {
 }
 
 #[test]
-fn a_calendar_that_never_opens_is_an_error_not_a_hang() -> Result {
-    let closed = Calendar::from_toml_str("name = \"closed\"\ntime_zone = \"UTC\"\n")?;
-    let t = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
-    let err = closed.add(t, TimeDelta::hours(1)).unwrap_err();
-    assert!(matches!(err, CalendarError::NeverOpen { .. }), "{err}");
-    assert_eq!(err.to_string(), "calendar `closed` is never open at or after 2026-01-01T00:00:00+00:00");
-    assert!(matches!(closed.add_working_days(t, 2), Err(CalendarError::NeverOpen { .. })));
+fn a_calendar_that_never_opens_again_is_an_error_not_a_hang() -> Result {
     // Open once, on a single make-up day: found, and after it nothing.
     let once = Calendar::from_toml_str(
-        "time_zone = \"UTC\"\n[[workdays]]\ndate = \"2027-06-05\"\nhours = [\"10:00-11:00\"]\n",
+        "name = \"once\"\ntime_zone = \"Asia/Shanghai\"\n[[workdays]]\ndate = \"2027-06-05\"\nhours = [\"10:00-11:00\"]\n",
     )?;
-    assert_eq!(once.next_open(t)?, Utc.with_ymd_and_hms(2027, 6, 5, 10, 0, 0).unwrap());
-    assert!(matches!(once.add(t, TimeDelta::hours(2)), Err(CalendarError::NeverOpen { .. })));
+    let t = at(Shanghai, 2026, 1, 1, 8, 0);
+    assert_eq!(once.next_open(t)?, at(Shanghai, 2027, 6, 5, 10, 0));
+    let err = once.add(t, TimeDelta::hours(2)).unwrap_err();
+    assert!(matches!(err, CalendarError::NeverOpen { .. }), "{err}");
+    // The instant is shown on the calendar's wall clock, with its offset.
+    assert_eq!(err.to_string(), "calendar `once` is never open at or after 2026-01-01T08:00:00+08:00");
+    assert!(matches!(once.add_working_days(t, 2), Err(CalendarError::NeverOpen { .. })));
     Ok(())
+}
+
+#[test]
+fn a_calendar_without_any_opening_hours_is_refused_when_loaded() {
+    for text in [
+        "name = \"closed\"\ntime_zone = \"UTC\"\n",
+        "time_zone = \"UTC\"\n[week]\nmon = []\nsun = []\n[[holidays]]\nfrom = \"2026-10-01\"\n",
+    ] {
+        let err = Calendar::from_toml_str(text).unwrap_err();
+        assert!(matches!(err, LoadError::Invalid(DefinitionError::NoOpeningHours)), "{err}");
+        assert!(err.to_string().contains("no opening hours"), "{err}");
+    }
+    let spec = kefu::calendar::CalendarSpec {
+        name: None,
+        time_zone: "UTC".into(),
+        week: Default::default(),
+        holidays: vec![],
+        workdays: vec![],
+        covers: None,
+    };
+    assert_eq!(Calendar::new(spec), Err(DefinitionError::NoOpeningHours));
 }
 
 #[test]
@@ -143,7 +163,11 @@ fn instants_outside_the_supported_years_are_errors() -> Result {
     let far = Utc.with_ymd_and_hms(2300, 1, 1, 0, 0, 0).unwrap();
     assert!(matches!(c.is_open(far), Err(CalendarError::OutOfRange { .. })));
     let t = at(Shanghai, 2026, 11, 23, 9, 0);
-    assert!(matches!(c.add(t, TimeDelta::days(200 * 365)), Err(CalendarError::OutOfRange { .. })));
+    // The sample calendar covers 2026 only: it refuses to run into 2027 (see calendar_coverage.rs) unless told to
+    // follow the plain week there, and then runs out of supported years.
+    let weekly = c.with_outside_coverage(kefu::calendar::OutsideCoverage::Weekly);
+    assert!(matches!(weekly.add(t, TimeDelta::days(200 * 365)), Err(CalendarError::OutOfRange { .. })));
+    assert!(matches!(c.add(t, TimeDelta::days(200 * 365)), Err(CalendarError::OutsideCoverage { .. })));
     assert!(matches!(c.add(t, TimeDelta::seconds(-1)), Err(CalendarError::NegativeDuration { seconds: -1 })));
     Ok(())
 }
@@ -190,6 +214,7 @@ fn definition_errors_are_typed() {
             hours: vec![],
             name: None,
         }],
+        covers: None,
     };
     assert!(matches!(Calendar::new(spec), Err(DefinitionError::WorkdayWithoutHours { index: 0, .. })));
     assert!(matches!(Calendar::from_json_str("{\"time_zone\": 3}"), Err(LoadError::Json { .. })));

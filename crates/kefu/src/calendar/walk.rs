@@ -106,6 +106,11 @@ impl Engine {
         weeks * i128::from(self.week_open) + self.open_prefix[self.irregular.partition_point(|&m| m < monday)]
     }
 
+    /// The local date of an instant.
+    pub(crate) fn local_day(&self, t: i64) -> DayNumber {
+        self.zone.local_day(t.div_euclid(NS))
+    }
+
     /// The first Monday `m >= from` whose slice brings the cumulative open time to at least `target`
     /// (`cumulative(m + 7) >= target`), given `cumulative(from) < target`.
     fn week_reaching(&self, from: DayNumber, target: i128) -> Option<DayNumber> {
