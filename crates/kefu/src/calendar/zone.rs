@@ -109,7 +109,7 @@ impl ZoneTable {
     /// Reads `tz` between the two UTC instants (seconds), given candidate transition instants.
     fn build_from(tz: Tz, from: i64, until: i64, mut candidates: Vec<i64>) -> Self {
         let offset = |u: i64| chrono_offset(tz, u);
-        // Candidate instants: the database's transitions, then the sweep's.
+        // Candidate instants: the database's transitions (given), then the sweep's.
         let mut x = from;
         let mut before = offset(x);
         let end = until.min(SWEEP_END);
@@ -124,26 +124,20 @@ impl ZoneTable {
         }
         candidates.sort_unstable();
         candidates.dedup();
-        // Keep the instants at which chrono-tz's offset changes; fill in any change missing between two of them.
+        // Keep the instants at which chrono-tz's offset changes. The offset just before each (and at `until`, the
+        // last check) must be the one after the previous transition; if it is not, a change was missed between
+        // them: find it, and any other, first.
         let mut at: Vec<i64> = Vec::with_capacity(candidates.len());
         let mut offsets = vec![offset(from)];
-        for t in candidates {
-            if t <= from || t > until {
-                continue;
-            }
-            let now = offset(t);
-            loop {
-                let last = offsets[offsets.len() - 1];
+        for t in candidates.into_iter().filter(|&t| from < t && t <= until).chain([until + 1]) {
+            while offset(t - 1) != offsets[offsets.len() - 1] {
                 let prev = at.last().copied().unwrap_or(from);
-                if offset(t - 1) == last {
-                    break;
-                }
-                // The offset before `t` is not the one after the previous transition: something changed between.
                 let missed = first_change(tz, prev, t - 1);
                 at.push(missed);
                 offsets.push(offset(missed));
             }
-            if now != offsets[offsets.len() - 1] {
+            let now = offset(t);
+            if t <= until && now != offsets[offsets.len() - 1] {
                 at.push(t);
                 offsets.push(now);
             }
