@@ -86,6 +86,12 @@ fn long_values_are_cut_in_messages() {
         .to_string();
     assert!(err.len() < 300, "{} bytes: {err}", err.len());
     assert!(err.contains(&format!("`{}…` (10000 characters)", "x".repeat(80))), "{err}");
+    // A string where a table belongs.
+    let err = Calendar::from_json_str(&format!(r#"{{"time_zone": "UTC", "week": "{long}"}}"#)).unwrap_err().to_string();
+    assert!(
+        err.len() < 300 && err.contains("invalid type: string `xxx") && err.contains("(10000 characters)"),
+        "{err}"
+    );
     // A malformed interval, read directly and inside a calendar.
     let text = format!("{}-09:00", "0".repeat(5_000));
     let err = text.parse::<OpeningInterval>().unwrap_err();

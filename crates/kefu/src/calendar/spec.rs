@@ -32,8 +32,15 @@ macro_rules! named_fields_only {
                     fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<$ty, A::Error> {
                         $ty::deserialize(serde::de::value::MapAccessDeserializer::new(map))
                     }
+                    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<$ty, E> {
+                        // serde's default message repeats the whole string, which can be megabytes.
+                        let found = format!("string {}", super::error::quote(v));
+                        Err(E::invalid_type(serde::de::Unexpected::Other(&found), &self))
+                    }
                 }
-                deserializer.deserialize_map(Fields)
+                // `deserialize_any`, not `deserialize_map`: a format then hands a wrong value to this visitor, whose
+                // messages are short, rather than describing it whole itself.
+                deserializer.deserialize_any(Fields)
             }
         }
     };
