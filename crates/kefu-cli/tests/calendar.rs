@@ -475,3 +475,30 @@ fn help_and_version() {
         .stdout(predicate::str::contains("a local time that occurs twice is the earlier instant"))
         .stdout(predicate::str::contains("a local time that never occurs is refused"));
 }
+
+#[test]
+fn a_calendar_without_opening_hours_is_refused_when_loaded_naming_the_file() {
+    let path = std::env::temp_dir().join(format!("kefu-cli-closed-{}.toml", std::process::id()));
+    std::fs::write(&path, "time_zone = \"UTC\"\n[week]\nsat = []\n").expect("write a temporary calendar");
+    let assert = kefu()
+        .args(["calendar", "is-open", "-c"])
+        .arg(&path)
+        .args(["--at", "2026-10-12T10:00:00Z"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(format!("{}: the calendar has no opening hours", path.display())));
+    drop(assert);
+    let _ = std::fs::remove_file(&path);
+}
+
+#[test]
+fn a_date_outside_the_calendars_coverage_is_refused_naming_both() {
+    // The PRC calendar lists 2026's holidays only: whether 1 January 2027 is worked is not known to it.
+    kefu()
+        .args(["calendar", "add", "-c", PRC, "--at", "2026-12-31T17:30:00+08:00", "--duration", "1h"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::contains("calendar `PRC 2026` lists its holidays and make-up days for 2026-01-01..=2026-12-31 only, and this needs 2027-01-01"));
+}

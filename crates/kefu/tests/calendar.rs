@@ -121,20 +121,40 @@ fn an_opening_time_skipped_by_the_clocks_opens_at_the_jump() -> Result {
 }
 
 #[test]
-fn a_calendar_that_never_opens_is_an_error_not_a_hang() -> Result {
-    let closed = Calendar::from_toml_str("name = \"closed\"\ntime_zone = \"UTC\"\n")?;
-    let t = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
-    let err = closed.add(t, TimeDelta::hours(1)).unwrap_err();
-    assert!(matches!(err, CalendarError::NeverOpen { .. }), "{err}");
-    assert_eq!(err.to_string(), "calendar `closed` is never open at or after 2026-01-01T00:00:00+00:00");
-    assert!(matches!(closed.add_working_days(t, 2), Err(CalendarError::NeverOpen { .. })));
+fn a_calendar_that_never_opens_again_is_an_error_not_a_hang() -> Result {
     // Open once, on a single make-up day: found, and after it nothing.
     let once = Calendar::from_toml_str(
-        "time_zone = \"UTC\"\n[[workdays]]\ndate = \"2027-06-05\"\nhours = [\"10:00-11:00\"]\n",
+        "name = \"once\"\ntime_zone = \"Asia/Shanghai\"\n[[workdays]]\ndate = \"2027-06-05\"\nhours = [\"10:00-11:00\"]\n",
     )?;
-    assert_eq!(once.next_open(t)?, Utc.with_ymd_and_hms(2027, 6, 5, 10, 0, 0).unwrap());
-    assert!(matches!(once.add(t, TimeDelta::hours(2)), Err(CalendarError::NeverOpen { .. })));
+    let t = at(Shanghai, 2026, 1, 1, 8, 0);
+    assert_eq!(once.next_open(t)?, at(Shanghai, 2027, 6, 5, 10, 0));
+    let err = once.add(t, TimeDelta::hours(2)).unwrap_err();
+    assert!(matches!(err, CalendarError::NeverOpen { .. }), "{err}");
+    // The instant is shown on the calendar's wall clock, with its offset.
+    assert_eq!(err.to_string(), "calendar `once` is never open at or after 2026-01-01T08:00:00+08:00");
+    assert!(matches!(once.add_working_days(t, 2), Err(CalendarError::NeverOpen { .. })));
     Ok(())
+}
+
+#[test]
+fn a_calendar_without_any_opening_hours_is_refused_when_loaded() {
+    for text in [
+        "name = \"closed\"\ntime_zone = \"UTC\"\n",
+        "time_zone = \"UTC\"\n[week]\nmon = []\nsun = []\n[[holidays]]\nfrom = \"2026-10-01\"\n",
+    ] {
+        let err = Calendar::from_toml_str(text).unwrap_err();
+        assert!(matches!(err, LoadError::Invalid(DefinitionError::NoOpeningHours)), "{err}");
+        assert!(err.to_string().contains("no opening hours"), "{err}");
+    }
+    let spec = kefu::calendar::CalendarSpec {
+        name: None,
+        time_zone: "UTC".into(),
+        week: Default::default(),
+        holidays: vec![],
+        workdays: vec![],
+        covers: None,
+    };
+    assert_eq!(Calendar::new(spec), Err(DefinitionError::NoOpeningHours));
 }
 
 #[test]
@@ -143,7 +163,11 @@ fn instants_outside_the_supported_years_are_errors() -> Result {
     let far = Utc.with_ymd_and_hms(2300, 1, 1, 0, 0, 0).unwrap();
     assert!(matches!(c.is_open(far), Err(CalendarError::OutOfRange { .. })));
     let t = at(Shanghai, 2026, 11, 23, 9, 0);
-    assert!(matches!(c.add(t, TimeDelta::days(200 * 365)), Err(CalendarError::OutOfRange { .. })));
+    // The sample calendar covers 2026 only: it refuses to run into 2027 (see calendar_coverage.rs) unless told to
+    // follow the plain week there, and then runs out of supported years.
+    let weekly = c.with_outside_coverage(kefu::calendar::OutsideCoverage::Weekly);
+    assert!(matches!(weekly.add(t, TimeDelta::days(200 * 365)), Err(CalendarError::OutOfRange { .. })));
+    assert!(matches!(c.add(t, TimeDelta::days(200 * 365)), Err(CalendarError::OutsideCoverage { .. })));
     assert!(matches!(c.add(t, TimeDelta::seconds(-1)), Err(CalendarError::NegativeDuration { seconds: -1 })));
     Ok(())
 }
@@ -190,6 +214,7 @@ fn definition_errors_are_typed() {
             hours: vec![],
             name: None,
         }],
+        covers: None,
     };
     assert!(matches!(Calendar::new(spec), Err(DefinitionError::WorkdayWithoutHours { index: 0, .. })));
     assert!(matches!(Calendar::from_json_str("{\"time_zone\": 3}"), Err(LoadError::Json { .. })));
@@ -202,5 +227,50 @@ fn calendars_round_trip_through_toml_and_json() -> Result {
     assert_eq!(Calendar::from_json_str(&json)?, c);
     let toml_text = toml::to_string(&c)?;
     assert_eq!(Calendar::from_toml_str(&toml_text)?, c);
+    Ok(())
+}
+
+/// St. John's (America/St_Johns) put its clocks back at 00:01 from 1988 to 2007: on Sunday 29 October 1995, 00:01
+/// daylight time became 23:01 standard time on Saturday 28 October again, so Saturday's last hour and Sunday's first
+/// minute both happened twice.
+fn st_johns_weekends() -> Calendar {
+    Calendar::from_toml_str(
+        "time_zone = \"America/St_Johns\"\nweek.sat = [\"23:30-23:59\"]\nweek.sun = [\"12:00-13:00\"]\n",
+    )
+    .expect("valid")
+}
+
+fn rfc3339(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text).expect("a valid test instant").to_utc()
+}
+
+#[test]
+fn an_hour_repeated_across_midnight_counts_in_whole_weeks_too() -> Result {
+    let c = st_johns_weekends();
+    let (a, b) = (rfc3339("1995-10-21T00:00:00-02:30"), rfc3339("1995-11-05T00:00:00-03:30"));
+    // Saturday 28 October opens at the first 23:30 (-02:30) and closes at the last 23:59 (-03:30): 89 minutes.
+    let saturday = (rfc3339("1995-10-28T23:30:00-02:30"), rfc3339("1995-10-28T23:59:00-03:30"));
+    assert_eq!(saturday.1 - saturday.0, TimeDelta::minutes(89));
+    assert_eq!(c.between(saturday.0 - TimeDelta::hours(1), saturday.1 + TimeDelta::hours(1))?, TimeDelta::minutes(89));
+    // Three Saturdays of 29, 29 and 89 minutes and two Sundays of an hour.
+    let total = TimeDelta::minutes(29 + 60 + 89 + 60 + 29);
+    assert_eq!(total, TimeDelta::seconds(16_020));
+    assert_eq!(c.between(a, b)?, total);
+    let split = rfc3339("1995-10-29T12:00:00-03:30");
+    assert_eq!(c.between(a, split)? + c.between(split, b)?, total);
+    assert_eq!(c.add(a, total)?, rfc3339("1995-11-04T23:59:00-03:30"));
+    Ok(())
+}
+
+#[test]
+fn the_first_minute_of_sunday_inside_saturdays_repeated_hour_is_open() -> Result {
+    let c = st_johns_weekends();
+    // 00:00:30 daylight time on Sunday falls between Saturday's opening (23:30 -02:30) and its closing (23:59 -03:30).
+    let t = rfc3339("1995-10-29T00:00:30-02:30");
+    assert!(c.is_open(t)?);
+    assert_eq!(c.next_open(t)?, t);
+    assert_eq!(c.between(t, t + TimeDelta::seconds(30))?, TimeDelta::seconds(30));
+    // Sunday's first repeated minute, at standard time, comes after Saturday's closing: closed.
+    assert!(!c.is_open(rfc3339("1995-10-29T00:00:30-03:30"))?);
     Ok(())
 }

@@ -59,7 +59,7 @@ impl OpeningInterval {
 
 /// Why a text is not an opening interval.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("invalid opening interval `{text}`: {reason}")]
+#[error("invalid opening interval {}: {reason}", super::error::quote(.text))]
 pub struct IntervalParseError {
     /// The text that was read.
     pub text: String,

@@ -14,13 +14,44 @@
 //!   (`01:00-04:00` is two hours on the night clocks go forward, four on the night they go back). A wall-clock
 //!   time skipped by the clocks maps to the instant of the jump; a repeated one opens at its first occurrence and
 //!   closes at its last.
+//! * The calendar is open on the union of every date's intervals as real time. When the clocks go back across
+//!   midnight (America/St_Johns at 00:01 until 2007), a date's last hour reaches into instants of the next date;
+//!   those instants are open, and counted once however many dates claim them.
 //! * Arithmetic is defined for instants in the years [`SUPPORTED_YEARS`] (1970 to 2199); beyond that, and for a
-//!   calendar that never opens again, the answer is a [`CalendarError`], never a hang.
+//!   calendar that never opens again, the answer is a [`CalendarError`], never a hang. A calendar that has no
+//!   opening hours at all is refused when it is defined ([`DefinitionError::NoOpeningHours`]).
+//!
+//! # Holiday coverage
+//!
+//! Holidays are known a year at a time. A calendar may declare the dates its holidays and make-up days are complete
+//! for ([`CoverageSpec`], `covers = { from = "2026-01-01", to = "2026-12-31" }`); a computation that needs the hours
+//! of a date outside them is then refused with [`CalendarError::OutsideCoverage`], naming the coverage and the
+//! date, unless the calendar opts into the plain week outside (`covers.outside = "weekly"` in the file,
+//! [`Calendar::with_outside_coverage`] in code). A calendar that declares no coverage follows the plain week on
+//! every date it does not list, as before.
+//!
+//! ```
+//! use chrono::{DateTime, TimeDelta, Utc};
+//! use kefu::calendar::{Calendar, CalendarError};
+//!
+//! let desk = Calendar::from_toml_str(r#"
+//!     time_zone = "Asia/Shanghai"
+//!     week = { mon = ["09:00-18:00"], tue = ["09:00-18:00"], wed = ["09:00-18:00"], thu = ["09:00-18:00"],
+//!              fri = ["09:00-18:00"] }
+//!     holidays = [{ from = "2026-10-01", to = "2026-10-07", name = "National Day" }]
+//!     covers = { from = "2026-01-01", to = "2026-12-31" }
+//! "#)?;
+//! let thursday: DateTime<Utc> = "2026-12-31T17:30:00+08:00".parse()?;
+//! // Half an hour on 31 December, the rest on 1 January 2027, a holiday the calendar does not know of.
+//! let err = desk.add(thursday, TimeDelta::hours(1)).unwrap_err();
+//! assert!(matches!(err, CalendarError::OutsideCoverage { date, .. } if date.to_string() == "2027-01-01"), "{err}");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 //!
 //! # Cost
 //!
-//! A time zone is read into a table of its offset changes once per process (well under a millisecond) and shared by
-//! every calendar in that zone. A calendar's first computation then lists its irregular weeks — those with a
+//! A time zone is read into a table of its offset changes once per process (about a millisecond: the instants from
+//! the IANA database, the offsets from chrono-tz) and shared by every calendar in that zone. A calendar's first computation then lists its irregular weeks — those with a
 //! holiday or make-up day, or a clock change inside opening hours — with prefix sums over them (tens of
 //! microseconds). After that, `add` and `between` walk at most the two partial weeks at the ends of a span and jump
 //! over everything in between in O(log n): the cost depends neither on the span's length nor on the number of
@@ -83,9 +114,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub use error::{CalendarError, DefinitionError, LoadError};
 pub use hours::{IntervalParseError, OpeningInterval};
 pub use set::{CalendarSet, UnknownCalendar};
-pub use spec::{CalendarSpec, HolidaySpec, WeekSpec, WorkdaySpec};
+pub use spec::{CalendarSpec, CoverageSpec, HolidaySpec, OutsideCoverage, WeekSpec, WorkdaySpec};
 
-use spec::{Schedule, day_number};
+use spec::{DayNumber, Schedule, date_of, day_number, refused_outside};
 use walk::{Engine, NS, Stop};
 
 /// The calendar years in which instants can be computed with: 1970 up to, not including, 2200.
@@ -116,13 +147,6 @@ struct Inner {
     engine: OnceLock<Engine>,
 }
 
-fn to_nanos(t: DateTime<Utc>) -> Result<i64, CalendarError> {
-    match t.timestamp_nanos_opt() {
-        Some(n) if (0..LIMIT_SECS * NS).contains(&n) => Ok(n),
-        _ => Err(CalendarError::OutOfRange { what: format!("the instant {}", t.to_rfc3339()) }),
-    }
-}
-
 fn from_nanos(n: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_nanos(n)
 }
@@ -139,6 +163,7 @@ impl Calendar {
     ///     week: WeekSpec::weekdays(&["08:30-17:00".parse()?]),
     ///     holidays: vec![],
     ///     workdays: vec![],
+    ///     covers: None,
     /// };
     /// let calendar = Calendar::new(spec)?;
     /// assert_eq!(calendar.name(), Some("support"));
@@ -159,6 +184,7 @@ impl Calendar {
             week: WeekSpec::every_day(&[OpeningInterval::whole_day()]),
             holidays: Vec::new(),
             workdays: Vec::new(),
+            covers: None,
         };
         let schedule = spec.schedule().unwrap_or_else(|_| unreachable!("a whole-day week is valid"));
         Self { inner: Arc::new(Inner { spec, tz, schedule, engine: OnceLock::new() }) }
@@ -210,6 +236,58 @@ impl Calendar {
         &self.inner.spec
     }
 
+    /// The dates the calendar's holidays and make-up days are declared for, and what happens outside them; `None`
+    /// when the definition declares no coverage (every date outside the listed exceptions follows the week).
+    pub fn covers(&self) -> Option<&CoverageSpec> {
+        self.inner.spec.covers.as_ref()
+    }
+
+    /// The same calendar with another policy for dates outside its declared coverage; unchanged when it declares
+    /// none. This is the opt-in in code, for a calendar file that refuses (the default):
+    /// [`OutsideCoverage::Weekly`] answers with the plain week outside the coverage, as if no date there were a
+    /// holiday or a make-up day.
+    ///
+    /// ```
+    /// use chrono::{DateTime, Utc};
+    /// use kefu::calendar::{Calendar, CalendarError, OutsideCoverage};
+    ///
+    /// let desk = Calendar::from_toml_str(r#"
+    ///     name = "desk"
+    ///     time_zone = "Asia/Shanghai"
+    ///     week.mon = ["09:00-18:00"]
+    ///     covers = { from = "2026-01-01", to = "2026-12-31" }
+    /// "#)?;
+    /// let t: DateTime<Utc> = "2026-12-28T17:30:00+08:00".parse()?;
+    /// // One hour from Monday 28 December 17:30 runs into 2027, which the calendar does not cover.
+    /// let err = desk.add(t, chrono::TimeDelta::hours(1)).unwrap_err();
+    /// assert!(matches!(err, CalendarError::OutsideCoverage { .. }));
+    /// assert!(err.to_string().contains("2026-01-01..=2026-12-31"), "{err}");
+    /// assert!(err.to_string().contains("needs 2027-01-01"), "{err}");
+    ///
+    /// let weekly = desk.with_outside_coverage(OutsideCoverage::Weekly);
+    /// assert_eq!(weekly.add(t, chrono::TimeDelta::hours(1))?, "2027-01-04T09:30:00+08:00".parse::<DateTime<Utc>>()?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_outside_coverage(&self, outside: OutsideCoverage) -> Self {
+        let Some(covers) = self.inner.spec.covers.filter(|c| c.outside != outside) else { return self.clone() };
+        let mut spec = self.inner.spec.clone();
+        spec.covers = Some(CoverageSpec { outside, ..covers });
+        let mut schedule = self.inner.schedule.clone();
+        schedule.refuse_outside = refused_outside(spec.covers.as_ref());
+        // The arithmetic does not depend on the policy: share what was already built.
+        let engine = self.inner.engine.get().cloned().map(OnceLock::from).unwrap_or_default();
+        Self { inner: Arc::new(Inner { spec, tz: self.inner.tz, schedule, engine }) }
+    }
+
+    /// Whether a computation may use the hours of `date`: `Err` with
+    /// [`CalendarError::OutsideCoverage`] when the calendar declares a coverage that refuses and `date` is
+    /// outside it. [`hours_on`](Self::hours_on) and [`is_working_date`](Self::is_working_date) report the
+    /// definition and do not check; call this first where it matters.
+    pub fn check_covered(&self, date: NaiveDate) -> Result<(), CalendarError> {
+        let day = day_number(date);
+        self.needs(day, day)
+    }
+
     /// An instant on the calendar's wall clock, for display.
     pub fn local(&self, t: DateTime<Utc>) -> DateTime<Tz> {
         t.with_timezone(&self.inner.tz)
@@ -254,18 +332,59 @@ impl Calendar {
         })
     }
 
+    /// An instant as the arithmetic's nanoseconds, if it lies in the supported years.
+    fn nanos(&self, t: DateTime<Utc>) -> Result<i64, CalendarError> {
+        match t.timestamp_nanos_opt() {
+            Some(n) if (0..LIMIT_SECS * NS).contains(&n) => Ok(n),
+            _ => Err(CalendarError::OutOfRange { what: format!("the instant {}", self.local(t).to_rfc3339()) }),
+        }
+    }
+
+    /// Why a walk stopped, as an error. A walk that had to go past the end of a refusing coverage to stop needed
+    /// a date after it first.
     fn stop(&self, stop: Stop, after: DateTime<Utc>, what: impl FnOnce() -> String) -> CalendarError {
+        if let Some((_, to)) = self.inner.schedule.refuse_outside {
+            return self.outside(to + 1);
+        }
         match stop {
-            Stop::Never => CalendarError::NeverOpen { calendar: self.inner.spec.name.clone(), after },
+            Stop::Never => {
+                CalendarError::NeverOpen { calendar: self.inner.spec.name.clone(), after: self.local(after) }
+            }
             Stop::OutOfRange => CalendarError::OutOfRange { what: what() },
         }
+    }
+
+    /// Refuses a computation that needs the local dates `first..=last` when some of them lie outside a refusing
+    /// coverage, naming the first such date.
+    fn needs(&self, first: DayNumber, last: DayNumber) -> Result<(), CalendarError> {
+        match self.inner.schedule.refuse_outside {
+            Some((from, _)) if first < from => Err(self.outside(first)),
+            Some((_, to)) if last > to => Err(self.outside(first.max(to + 1))),
+            _ => Ok(()),
+        }
+    }
+
+    /// [`needs`](Self::needs) for the local dates of two instants (ns); free when nothing is refused.
+    fn needs_instants(&self, engine: &Engine, first: i64, last: i64) -> Result<(), CalendarError> {
+        if self.inner.schedule.refuse_outside.is_none() {
+            return Ok(());
+        }
+        self.needs(engine.local_day(first), engine.local_day(last))
+    }
+
+    fn outside(&self, day: DayNumber) -> CalendarError {
+        let (from, to) = self.inner.spec.covers.map(|c| (c.from, c.to)).unwrap_or_default();
+        CalendarError::OutsideCoverage { calendar: self.inner.spec.name.clone(), from, to, date: date_of(day) }
     }
 
     /// Whether the calendar is open at `t` (opening instant included, closing instant excluded).
     ///
     /// Cost: O(log n) in the number of exceptions and clock changes.
     pub fn is_open(&self, t: DateTime<Utc>) -> Result<bool, CalendarError> {
-        Ok(self.engine().is_open(&self.inner.schedule, to_nanos(t)?))
+        let n = self.nanos(t)?;
+        let engine = self.engine();
+        self.needs_instants(engine, n, n)?;
+        Ok(engine.is_open(&self.inner.schedule, n))
     }
 
     /// The first instant at or after `t` at which the calendar is open (`t` itself when open).
@@ -281,6 +400,7 @@ impl Calendar {
     ///     week: WeekSpec::weekdays(&["09:00-17:00".parse()?]),
     ///     holidays: vec![],
     ///     workdays: vec![],
+    ///     covers: None,
     /// })?;
     /// let friday_evening = New_York.with_ymd_and_hms(2026, 11, 20, 19, 0, 0).unwrap().to_utc();
     /// let monday = New_York.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap().to_utc();
@@ -301,16 +421,19 @@ impl Calendar {
     /// O(log n) arithmetic, n being the number of irregular weeks (holidays, make-up days, clock changes inside
     /// opening hours).
     pub fn add(&self, t: DateTime<Utc>, d: TimeDelta) -> Result<DateTime<Utc>, CalendarError> {
-        let start = to_nanos(t)?;
+        let start = self.nanos(t)?;
         if d < TimeDelta::zero() {
             return Err(CalendarError::NegativeDuration { seconds: d.num_seconds() });
         }
-        let d_ns = d
-            .num_nanoseconds()
-            .ok_or_else(|| CalendarError::OutOfRange { what: format!("the result of adding {} s", d.num_seconds()) })?;
-        self.engine().add(&self.inner.schedule, start, d_ns).map(from_nanos).map_err(|s| {
-            self.stop(s, t, || format!("the result of adding {} s to {}", d.num_seconds(), t.to_rfc3339()))
-        })
+        let engine = self.engine();
+        self.needs_instants(engine, start, start)?;
+        let what = || format!("the result of adding {} s to {}", d.num_seconds(), self.local(t).to_rfc3339());
+        let d_ns = d.num_nanoseconds().ok_or_else(|| self.stop(Stop::OutOfRange, t, what))?;
+        let r = engine.add(&self.inner.schedule, start, d_ns).map_err(|s| self.stop(s, t, what))?;
+        // A result after some open time is decided by the dates up to its last open instant; a next opening, by
+        // its own date.
+        self.needs_instants(engine, start, if d_ns > 0 { r - 1 } else { r })?;
+        Ok(from_nanos(r))
     }
 
     /// The business time between two instants: positive when `a <= b`, negative (and of equal size) otherwise.
@@ -319,8 +442,12 @@ impl Calendar {
     ///
     /// Cost: like [`add`](Self::add), independent of the span's length.
     pub fn between(&self, a: DateTime<Utc>, b: DateTime<Utc>) -> Result<TimeDelta, CalendarError> {
-        let (x, y) = (to_nanos(a)?, to_nanos(b)?);
+        let (x, y) = (self.nanos(a)?, self.nanos(b)?);
         let engine = self.engine();
+        if x != y {
+            // The span [min, max) needs the dates from its first instant's to its last's.
+            self.needs_instants(engine, x.min(y), x.max(y) - 1)?;
+        }
         let ns = if x <= y {
             engine.between(&self.inner.schedule, x, y)
         } else {
@@ -355,11 +482,13 @@ impl Calendar {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn add_working_days(&self, t: DateTime<Utc>, n: u32) -> Result<DateTime<Utc>, CalendarError> {
-        let start = to_nanos(t)?;
-        self.engine()
-            .add_working_days(&self.inner.schedule, start, n)
-            .map(from_nanos)
-            .map_err(|s| self.stop(s, t, || format!("the result of adding {n} working days to {}", t.to_rfc3339())))
+        let start = self.nanos(t)?;
+        let engine = self.engine();
+        self.needs_instants(engine, start, start)?;
+        let what = || format!("the result of adding {n} working days to {}", self.local(t).to_rfc3339());
+        let r = engine.add_working_days(&self.inner.schedule, start, n).map_err(|s| self.stop(s, t, what))?;
+        self.needs_instants(engine, start, r)?;
+        Ok(from_nanos(r))
     }
 }
 
@@ -393,7 +522,7 @@ impl Serialize for Calendar {
 
 impl<'de> Deserialize<'de> for Calendar {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let spec = CalendarSpec::deserialize(deserializer)?;
+        let spec = <CalendarSpec as Deserialize>::deserialize(deserializer)?;
         Self::new(spec).map_err(serde::de::Error::custom)
     }
 }

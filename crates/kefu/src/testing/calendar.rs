@@ -1,6 +1,6 @@
 //! Strategies for business calendars: opening hours, holidays, make-up days and instants.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeDelta, Utc, Weekday};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Offset, TimeDelta, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
 use proptest::prelude::*;
 
@@ -9,6 +9,40 @@ use crate::calendar::{Calendar, CalendarSpec, HolidaySpec, OpeningInterval, Week
 /// The three zones the issue asks the laws to hold on: one without DST and two with it.
 pub const SHANGHAI_AMSTERDAM_NEW_YORK: &[Tz] =
     &[chrono_tz::Asia::Shanghai, chrono_tz::Europe::Amsterdam, chrono_tz::America::New_York];
+
+/// Zones whose clock changes are awkward for calendar arithmetic, each with a year in which they change:
+///
+/// * clocks changed at or across local midnight, so that a date's hour is repeated after the next date began or
+///   its midnight is skipped: America/St_Johns (00:01, 1988–2007), America/Goose_Bay (00:01 until 2010),
+///   America/Moncton (00:01, 1993–2006), America/Havana (00:00/01:00), America/Santiago (24:00),
+///   Africa/Cairo (Thursday/Friday midnight), Asia/Beirut (00:00);
+/// * 30- and 45-minute offsets with daylight saving: Australia/Lord_Howe (30-minute DST), Pacific/Chatham
+///   (+12:45/+13:45);
+/// * a skipped date: Pacific/Apia jumped over 30 December 2011;
+/// * the largest offset: Pacific/Kiritimati (+14 since it skipped 31 December 1994).
+pub const AWKWARD_ZONES: &[(Tz, i32)] = &[
+    (chrono_tz::America::St_Johns, 1995),
+    (chrono_tz::America::Goose_Bay, 2005),
+    (chrono_tz::America::Moncton, 2000),
+    (chrono_tz::America::Havana, 2024),
+    (chrono_tz::America::Santiago, 2024),
+    (chrono_tz::Africa::Cairo, 2024),
+    (chrono_tz::Asia::Beirut, 2024),
+    (chrono_tz::Australia::Lord_Howe, 2025),
+    (chrono_tz::Pacific::Chatham, 2025),
+    (chrono_tz::Pacific::Apia, 2011),
+    (chrono_tz::Pacific::Kiritimati, 1994),
+];
+
+/// A zone and a year to test calendars in: one of [`SHANGHAI_AMSTERDAM_NEW_YORK`] in 2025, one of
+/// [`AWKWARD_ZONES`] in its year, or any zone of the tz database in a year from 1970 to 2037.
+pub fn any_zone_and_year() -> impl Strategy<Value = (Tz, i32)> {
+    prop_oneof![
+        3 => proptest::sample::select(SHANGHAI_AMSTERDAM_NEW_YORK).prop_map(|tz| (tz, 2025)),
+        6 => proptest::sample::select(AWKWARD_ZONES),
+        2 => (proptest::sample::select(&chrono_tz::TZ_VARIANTS[..]), 1970i32..2038),
+    ]
+}
 
 /// The opening hours of one day: up to three non-overlapping intervals on a five-minute grid, sometimes the whole
 /// day, sometimes nothing.
@@ -38,16 +72,22 @@ pub fn any_week() -> impl Strategy<Value = WeekSpec> {
 }
 
 /// A date in `year`, or in the year after it.
-fn any_date(year: i32) -> impl Strategy<Value = NaiveDate> {
+pub fn any_date(year: i32) -> impl Strategy<Value = NaiveDate> {
     (0i64..730).prop_map(move |d| NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default() + Duration::days(d))
 }
 
 /// A calendar in one of `zones` with a random week (open at least one day), up to eight holiday ranges of one to ten days and up to five
 /// make-up working days (weekend dates outside the holidays) in the years 2025–2027.
 pub fn any_calendar(zones: &'static [Tz]) -> impl Strategy<Value = Calendar> {
-    let holidays = proptest::collection::vec((any_date(2025), 0i64..10), 0..8);
-    let workdays = proptest::collection::vec((any_date(2025), any_day_hours()), 0..5);
-    (proptest::sample::select(zones), any_week(), holidays, workdays).prop_map(|(tz, mut week, holidays, workdays)| {
+    proptest::sample::select(zones).prop_flat_map(|tz| any_calendar_in(tz, 2025))
+}
+
+/// A calendar in `tz` with a random week (open at least one day), up to eight holiday ranges of one to ten days
+/// and up to five make-up working days (weekend dates outside the holidays) from `year` to two years later.
+pub fn any_calendar_in(tz: Tz, year: i32) -> impl Strategy<Value = Calendar> {
+    let holidays = proptest::collection::vec((any_date(year), 0i64..10), 0..8);
+    let workdays = proptest::collection::vec((any_date(year), any_day_hours()), 0..5);
+    (any_week(), holidays, workdays).prop_map(move |(mut week, holidays, workdays)| {
         if week.days().iter().all(|(_, hours)| hours.is_empty()) {
             // Keep every generated calendar open at least one day a week, so that every law has answers.
             week.wed = vec![OpeningInterval::from_seconds(9 * 3600, 17 * 3600).unwrap_or(OpeningInterval::whole_day())];
@@ -68,9 +108,44 @@ pub fn any_calendar(zones: &'static [Tz]) -> impl Strategy<Value = Calendar> {
             })
             .map(|(date, hours)| WorkdaySpec { date, hours, name: None })
             .collect();
-        let spec = CalendarSpec { name: None, time_zone: tz.name().to_owned(), week, holidays, workdays };
+        let spec = CalendarSpec { name: None, time_zone: tz.name().to_owned(), week, holidays, workdays, covers: None };
         Calendar::new(spec).unwrap_or_else(|e| unreachable!("the strategy builds valid calendars: {e}"))
     })
+}
+
+/// Where `tz`'s offset changes in `year` and the year after, to within a day (UTC seconds): chrono-tz sampled
+/// daily.
+fn clock_changes(tz: Tz, year: i32) -> Vec<i64> {
+    let start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default().and_hms_opt(0, 0, 0).unwrap_or_default();
+    let start = start.and_utc().timestamp();
+    let offset = |u: i64| {
+        let t = DateTime::from_timestamp(u, 0).unwrap_or_default();
+        tz.offset_from_utc_datetime(&t.naive_utc()).fix().local_minus_utc()
+    };
+    let mut changes = Vec::new();
+    let mut before = offset(start);
+    for u in (start..start + 2 * 366 * 86_400).step_by(86_400) {
+        let now = offset(u);
+        if now != before {
+            changes.push(u);
+            before = now;
+        }
+    }
+    changes
+}
+
+/// An instant with second precision in `year` or the year after it; half of them within about three days of one
+/// of `tz`'s clock changes in those years, when it has any, where calendar arithmetic is most likely to go wrong.
+pub fn any_instant_in(tz: Tz, year: i32) -> impl Strategy<Value = DateTime<Utc>> {
+    let changes = clock_changes(tz, year);
+    let near = if changes.is_empty() {
+        any_instant(year).boxed()
+    } else {
+        (proptest::sample::select(changes), -3 * 86_400i64..3 * 86_400)
+            .prop_map(|(at, delta)| DateTime::from_timestamp(at + delta, 0).unwrap_or_default())
+            .boxed()
+    };
+    prop_oneof![any_instant(year), near]
 }
 
 /// An instant with second precision in `year` or the year after it.

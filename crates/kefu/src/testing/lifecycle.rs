@@ -47,6 +47,7 @@ pub fn shanghai_config() -> LifecycleConfig {
         week: WeekSpec::weekdays(&hours(&["09:00-12:00", "13:30-18:00"])),
         holidays: vec![HolidaySpec { from: date(10, 1), to: Some(date(10, 7)), name: Some("National Day".into()) }],
         workdays: vec![WorkdaySpec { date: date(10, 10), hours: hours(&["09:00-12:00", "13:30-18:00"]), name: None }],
+        covers: None,
     };
     let rest = CalendarSpec {
         name: Some(NO_CALLS_AT_REST.into()),
@@ -54,6 +55,7 @@ pub fn shanghai_config() -> LifecycleConfig {
         week: WeekSpec::every_day(&hours(&["08:00-12:00", "13:30-20:00"])),
         holidays: Vec::new(),
         workdays: Vec::new(),
+        covers: None,
     };
     let calendars: CalendarSet = [
         ("office", Calendar::new(office).unwrap_or_else(|e| unreachable!("valid: {e}"))),

@@ -190,7 +190,8 @@ pub fn load_toml(text: &str, origin: &str, files: ReadFile<'_>) -> Result<DeskCo
 /// let text = r#"{
 ///   "company": "Hongfeng",
 ///   "time_zone": "Asia/Shanghai",
-///   "calendars": { "office": { "time_zone": "Asia/Shanghai" }, "service-desk": { "time_zone": "Asia/Shanghai" } },
+///   "calendars": { "office": { "time_zone": "Asia/Shanghai", "week": { "mon": ["09:00-18:00"] } },
+///                  "service-desk": { "time_zone": "Asia/Shanghai", "week": { "mon": ["09:00-18:00"] } } },
 ///   "people": [
 ///     { "id": "boss", "roles": ["service_supervisor", "supervisor", "department_head", "leadership",
 ///                               "marketing_director", "finance_supervisor", "general_manager"] },
@@ -198,7 +199,7 @@ pub fn load_toml(text: &str, origin: &str, files: ReadFile<'_>) -> Result<DeskCo
 ///   ]
 /// }"#;
 /// let errors = load_json(text, "kefu.json", &|name| Err(format!("no file {name}"))).unwrap_err();
-/// assert_eq!(errors.to_string(), "kefu.json:8:59: people[1].calendar: names calendar `leave`, which is not \
+/// assert_eq!(errors.to_string(), "kefu.json:9:59: people[1].calendar: names calendar `leave`, which is not \
 ///     configured (known: office, service-desk)");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -675,6 +676,9 @@ fn definition_error(e: &DefinitionError) -> (String, String) {
         DefinitionError::DuplicateWorkday { index, .. } | DefinitionError::WorkdayIsHoliday { index, .. } => {
             format!("workdays[{index}].date")
         }
+        DefinitionError::NoOpeningHours => "week".to_owned(),
+        DefinitionError::CoverageEndsBeforeStart { .. } => "covers.to".to_owned(),
+        DefinitionError::OutsideCoverage { field, .. } => field.clone(),
     };
     let text = e.to_string();
     let message = match text.split_once(": ") {

@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer};
 
 use crate::approval::ApprovalChain;
 use crate::assign::Availability;
-use crate::calendar::{CalendarSpec, HolidaySpec, WeekSpec, WorkdaySpec};
+use crate::calendar::{CalendarSpec, CoverageSpec, HolidaySpec, WeekSpec, WorkdaySpec};
 use crate::callback::{CallbackPolicy, Occasion};
 use crate::case::{CasePolicies, ClassPolicy, ClassRule};
 use crate::desk::config::opt_human;
@@ -81,6 +81,8 @@ pub(super) struct CalendarEntry {
     holidays: Vec<HolidaySpec>,
     #[serde(default)]
     workdays: Vec<WorkdaySpec>,
+    #[serde(default)]
+    covers: Option<CoverageSpec>,
 }
 
 /// How a calendar entry is given.
@@ -102,7 +104,8 @@ impl CalendarEntry {
             || self.time_zone.is_some()
             || self.week.is_some()
             || !self.holidays.is_empty()
-            || !self.workdays.is_empty();
+            || !self.workdays.is_empty()
+            || self.covers.is_some();
         match (self.file, self.time_zone) {
             (Some(_), _) if inline => {
                 Err(("file", "give either `file` or the calendar itself (`time_zone`, `week`, …), not both".to_owned()))
@@ -119,6 +122,7 @@ impl CalendarEntry {
                 week: self.week.unwrap_or_default(),
                 holidays: self.holidays,
                 workdays: self.workdays,
+                covers: self.covers,
             }))),
         }
     }
