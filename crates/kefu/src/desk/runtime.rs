@@ -367,7 +367,7 @@ impl<S: Store> Desk<S> {
     /// # Errors
     ///
     /// A store failure (what was done before it stays done; call again), or [`DeskError::Busy`] when work kept
-    /// appearing for [`MAX_ROUNDS`] rounds.
+    /// appearing for a thousand rounds.
     pub fn tick(&self, now: DateTime<Utc>) -> Result<TickReport, DeskError> {
         self.schedule_campaigns(now)?;
         let mut report = TickReport::default();

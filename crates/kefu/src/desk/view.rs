@@ -34,6 +34,8 @@ pub(super) struct View {
     lifecycles: BTreeMap<String, LifecycleState>,
     profiles: BTreeMap<String, Details>,
     callbacks: BTreeMap<String, CallbackState>,
+    /// The open callbacks of each specialist, so that a worklist does not scan every callback ever made.
+    open_by_specialist: BTreeMap<String, std::collections::BTreeSet<String>>,
     cases: BTreeMap<String, CaseState>,
     approvals: BTreeMap<String, ApprovalState>,
     notices: BTreeMap<String, NoticeState>,
@@ -89,7 +91,24 @@ impl View {
                     }
                 }
             }
-            Callback::NAME => evolve::<Callback>(&mut self.callbacks, id, event)?,
+            Callback::NAME => {
+                let holder = |c: Option<&CallbackState>| {
+                    c.filter(|c| c.is_open()).and_then(|c| c.specialist().map(str::to_owned))
+                };
+                let before = holder(self.callbacks.get(&id));
+                evolve::<Callback>(&mut self.callbacks, id.clone(), event)?;
+                let after = holder(self.callbacks.get(&id));
+                if before != after {
+                    if let Some(old) = before {
+                        if let Some(set) = self.open_by_specialist.get_mut(&old) {
+                            set.remove(&id);
+                        }
+                    }
+                    if let Some(new) = after {
+                        self.open_by_specialist.entry(new).or_default().insert(id);
+                    }
+                }
+            }
             Case::NAME => evolve::<Case>(&mut self.cases, id, event)?,
             Approval::NAME => evolve::<Approval>(&mut self.approvals, id, event)?,
             Notice::NAME => evolve::<Notice>(&mut self.notices, id, event)?,
@@ -104,10 +123,9 @@ impl View {
         specialist: &str,
         until: chrono::DateTime<chrono::Utc>,
     ) -> Vec<(String, CallbackState)> {
-        let mut list: Vec<(String, CallbackState)> = self
-            .callbacks
-            .iter()
-            .filter(|(_, c)| c.is_open() && c.specialist() == Some(specialist))
+        let ids = self.open_by_specialist.get(specialist).into_iter().flatten();
+        let mut list: Vec<(String, CallbackState)> = ids
+            .filter_map(|id| self.callbacks.get(id).map(|c| (id, c)))
             .filter(|(_, c)| c.scheduled().is_some_and(|s| s < until))
             .map(|(id, c)| (id.clone(), c.clone()))
             .collect();
