@@ -5,9 +5,11 @@ use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use chrono_tz::Asia::Shanghai;
 use kefu::approval::ApprovalCommand;
 use kefu::calendar::Calendar;
-use kefu::callback::{CallbackCommand, CallbackKind};
+use kefu::callback::{CallbackCommand, CallbackKind, Occasion, Reason};
 use kefu::case::CaseKind;
-use kefu::desk::{Compiled, Desk, DeskCommand, DeskConfig, DeskError, Fact, Person, Topic, ids};
+use kefu::desk::{
+    Campaign, Compiled, Desk, DeskCommand, DeskConfig, DeskError, Details, Fact, Person, Selector, Topic, ids,
+};
 use kefu::lifecycle::{C5_DOCUMENTS, ContactChannel as Channel, LifecycleKind};
 use kefu::machine::Principal;
 use kefu::script::{Answer, RunCommand};
@@ -24,6 +26,11 @@ fn sh(month: u32, day: u32, hour: u32, min: u32) -> DateTime<Utc> {
 
 /// A distributor's desk: two specialists, a supervisor, a logistics head, leadership.
 fn setup() -> Compiled {
+    setup_with(|_| {})
+}
+
+/// The same desk, with `change` applied to its configuration before it is compiled.
+fn setup_with(change: impl FnOnce(&mut DeskConfig)) -> Compiled {
     let mut config = DeskConfig::new("鸿枫化工", Shanghai).expect("the shipped scripts load");
     let office = Calendar::from_toml_str(SHANGHAI).expect("the sample calendar loads");
     config.calendars = [("office", office.clone()), ("service-desk", office)].into_iter().collect();
@@ -41,6 +48,7 @@ fn setup() -> Compiled {
         config.people.push(if person.is_specialist() { person.with_calendar("office") } else { person });
     }
     config.departments.push(kefu::desk::Department::new("logistics", "物流部").with_head("zhou.ming"));
+    change(&mut config);
     config.compile().expect("the configuration is whole")
 }
 
@@ -256,5 +264,46 @@ fn a_reaction_applied_twice_appends_nothing_the_second_time() -> Result {
     let report = desk.tick(sh(11, 9, 9, 30))?;
     assert_eq!(report.steps, 0);
     assert_eq!(desk.store().read(kefu::store::Position::START, 100_000)?.len(), before);
+    Ok(())
+}
+
+#[test]
+fn rule_b8_a_campaign_calls_every_customer_its_rule_selects_and_no_other() -> Result {
+    let starts = sh(11, 10, 9, 0);
+    let desk = Desk::new(
+        MemoryStore::new(),
+        setup_with(|config| {
+            config.campaigns.push(Campaign {
+                id: "new-year".into(),
+                occasion: Occasion::Holiday { name: "元旦".into() },
+                starts,
+                within: Some(TimeDelta::days(5)),
+                select: Selector { regions: vec!["east".into()], ..Selector::default() },
+            });
+        }),
+    );
+    for (customer, region) in [("0001", "east"), ("0002", "west"), ("0003", "east")] {
+        onboarded(&desk, customer)?;
+        let details = Details { region: Some(region.into()), ..Details::default() };
+        fact(&desk, customer, Fact::CustomerDetails(details), sh(11, 2, 10, 0))?;
+    }
+    // Nothing before the campaign starts; at its start, one callback per selected customer, and a second tick adds
+    // none.
+    assert!(desk.customer("0001")?.callbacks.iter().all(|(id, _)| !id.contains("campaign")));
+    desk.tick(starts)?;
+    desk.tick(starts + TimeDelta::hours(1))?;
+    for (customer, selected) in [("0001", true), ("0002", false), ("0003", true)] {
+        let view = desk.customer(customer)?;
+        let campaign: Vec<_> = view.callbacks.iter().filter(|(id, _)| id.contains("campaign")).collect();
+        if !selected {
+            assert!(campaign.is_empty(), "{customer} is in the west and is not called");
+            continue;
+        }
+        let [(id, state)] = campaign.as_slice() else { panic!("{customer}: one campaign callback, got {campaign:?}") };
+        assert_eq!(*id, ids::campaign_callback(customer, "new-year"));
+        assert!(matches!(state.due().map(|d| &d.reason), Some(Reason::Occasion { .. })), "{state:?}");
+        assert_eq!(state.window().map(|w| w.by), Some(starts + TimeDelta::days(5)));
+        assert_eq!(state.kind(), CallbackKind::Assigned, "B2: the campaign's callbacks are distributed at once");
+    }
     Ok(())
 }
