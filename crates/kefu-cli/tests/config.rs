@@ -198,15 +198,3 @@ fn an_unreadable_huge_or_binary_file_is_refused_with_exit_2() -> Result<(), Box<
         .stdout(contains("deep.toml:1:"));
     Ok(())
 }
-
-#[test]
-fn the_guides_toml_excerpts_are_toml() -> Result<(), Box<dyn std::error::Error>> {
-    let page = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/src/configuration.md"))?;
-    let blocks: Vec<&str> =
-        page.split("```toml\n").skip(1).map(|rest| rest.split("```").next().unwrap_or_default()).collect();
-    assert!(blocks.len() >= 8, "{} blocks", blocks.len());
-    for block in blocks {
-        toml::from_str::<toml::Table>(block).map_err(|e| format!("{e}\nin:\n{block}"))?;
-    }
-    Ok(())
-}

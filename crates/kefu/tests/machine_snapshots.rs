@@ -24,7 +24,7 @@ fn sh(month: u32, day: u32, hour: u32) -> DateTime<Utc> {
 }
 
 fn calendars() -> CalendarSet {
-    let office = Calendar::from_toml_str(include_str!("../../../examples/calendars/shanghai-2026-sample.toml"))
+    let office = Calendar::from_toml_str(include_str!("fixtures/shanghai-2026-sample.toml"))
         .expect("the sample calendar is valid");
     [("office", office.clone()), ("service-desk", office)].into_iter().collect()
 }

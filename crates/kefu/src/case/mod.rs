@@ -58,9 +58,11 @@
 //! ```
 
 mod class;
+mod inbound;
 mod machine;
 mod policy;
 
 pub use class::{Class, InquiryChannel, Nature, Origin, Standing, Urgency};
+pub use inbound::{Caller, Inbound, InboundError, InboundScript, Q3_TOML};
 pub use machine::{Case, CaseCommand, CaseCommandKind, CaseError, CaseEvent, CaseKind, CaseState, Chase};
 pub use policy::{CaseConfig, CasePolicies, ClassPolicy, ClassRule, LoadError, PoliciesError, SERVICE_DESK, TimeLimit};
