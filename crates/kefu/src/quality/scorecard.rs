@@ -250,7 +250,7 @@ impl Scorecard {
                 critical_failures.push(c.id.clone());
             }
         }
-        let permille = if full == 0 { 0 } else { u32::try_from(points * 1000 / full).unwrap_or(1000) };
+        let permille = (points * 1000).checked_div(full).map_or(0, |p| u32::try_from(p).unwrap_or(1000));
         let reaches_mark = points * 1000 >= u64::from(self.pass_mark) * full;
         Verdict { permille, passed: reaches_mark && critical_failures.is_empty(), reaches_mark, critical_failures }
     }

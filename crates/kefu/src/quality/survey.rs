@@ -170,8 +170,7 @@ fn question(script: &Script, id: &str) -> Option<(AnswerKind, Vec<String>)> {
 }
 
 fn known_questions(script: &Script) -> String {
-    let ids: Vec<&str> =
-        script.nodes.iter().filter_map(|n| matches!(n, Node::Question { .. }).then(|| n.id())).collect();
+    let ids: Vec<&str> = script.nodes.iter().filter(|n| matches!(n, Node::Question { .. })).map(Node::id).collect();
     ids.join(", ")
 }
 
