@@ -100,10 +100,8 @@ fn verified_only_by_others(events: &[ActionEvent]) -> Result<(), String> {
                 submitted_by = Some(by.clone());
             }
             ActionEvent::Rejected { .. } => submitted_by = None,
-            ActionEvent::Verified { by, .. } => {
-                if submitted_by.is_none() || *by == owner {
-                    return Err(format!("verified by `{by}` (owner `{owner}`, submitted by {submitted_by:?})"));
-                }
+            ActionEvent::Verified { by, .. } if submitted_by.is_none() || *by == owner => {
+                return Err(format!("verified by `{by}` (owner `{owner}`, submitted by {submitted_by:?})"));
             }
             _ => {}
         }
