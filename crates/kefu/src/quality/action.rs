@@ -34,7 +34,7 @@ use crate::sla::{Clock, ClockCommand, ClockError, ClockEvent, ClockKind, ClockSt
 /// let calendars: CalendarSet = [("office", Calendar::always_open(chrono_tz::Asia::Shanghai))].into_iter().collect();
 /// let policy = SlaPolicy::business("O4 corrective action", TimeDelta::days(5), "office")
 ///     .with_escalation("service_supervisor", TimeDelta::zero())?;
-/// let (inspector, owner) = (Principal::new("zhao.min"), Principal::new("li.na"));
+/// let (inspector, owner, system) = (Principal::new("zhao.min"), Principal::new("li.na"), Principal::system());
 /// let t0 = Utc.with_ymd_and_hms(2026, 11, 23, 1, 0, 0).unwrap();
 /// let at = |days, who| Context::new(t0 + TimeDelta::days(days), who, &calendars);
 ///
@@ -48,7 +48,7 @@ use crate::sla::{Clock, ClockCommand, ClockError, ClockEvent, ClockKind, ClockSt
 /// action.execute(&ActionCommand::Note { text: "Re-read the identity checklist".into() }, &at(2, &owner))?;
 ///
 /// // Nobody submitted within five days: the tick records the breach and the escalation.
-/// action.execute(&ActionCommand::Tick, &at(6, &Principal::system()))?;
+/// action.execute(&ActionCommand::Tick, &at(6, &system))?;
 /// assert_eq!(action.kind(), ActionKind::Overdue);
 /// assert_eq!(action.state().escalated_to(), vec!["service_supervisor"]);
 ///
