@@ -38,6 +38,8 @@ mod pages {
     mod callbacks {}
     #[doc = include_str!("src/scripts.md")]
     mod scripts {}
+    #[doc = include_str!("src/quality.md")]
+    mod quality {}
     #[doc = include_str!("src/stores.md")]
     mod stores {}
     #[doc = include_str!("src/desk.md")]

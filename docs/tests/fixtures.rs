@@ -1,6 +1,6 @@
 //! A published crate's tests may read only files the crate ships, so the sample calendars and scripts they use are
 //! copied into its `tests/fixtures/`. The repository keeps one source of truth: `examples/calendars/` for calendars,
-//! `crates/kefu/scripts/` for scripts. This test fails when a copy differs from its source.
+//! `crates/kefu/scripts/` for scripts, `examples/quality/` for the quality definitions. This test fails when a copy differs from its source.
 //!
 //! After changing a source, refresh the copies with
 //!
@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 const UPDATE: &str = "KEFU_UPDATE_FIXTURES";
 
 /// Where the originals live, relative to the repository root.
-const SOURCES: [&str; 2] = ["examples/calendars", "crates/kefu/scripts"];
+const SOURCES: [&str; 3] = ["examples/calendars", "crates/kefu/scripts", "examples/quality"];
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")

@@ -18,6 +18,7 @@ use kefu::callback::Callback;
 use kefu::case::Case;
 use kefu::lifecycle::Lifecycle;
 use kefu::machine::{Kind, Machine, TransitionGraph};
+use kefu::quality::Action;
 use kefu::script::{S1_TOML, S2_TOML, ValidScript};
 use kefu::sla::Clock;
 
@@ -65,6 +66,7 @@ fn pictures() -> Vec<(String, String)> {
     all.extend(pictures_of_script(S2_TOML));
     all.extend(pictures_of::<Lifecycle>());
     all.extend(pictures_of::<Callback>());
+    all.extend(pictures_of::<Action>());
     all
 }
 

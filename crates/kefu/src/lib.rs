@@ -37,6 +37,9 @@
 //! - [`callback`] — callbacks (rules B1–B5, B8–B10): due after a sale, a follow-up obligation or a special
 //!   occasion; assigned, attempted on a channel, rescheduled out of quiet hours or done; the record form under a
 //!   24-hour / 1-hour SLA clock; coverage of a period with every missed callback reported.
+//! - [`quality`] — service quality (rules Q8, O4): improvement actions tracked to completion under an SLA clock and
+//!   verified by someone other than their owner; satisfaction surveys as scripts with scores and findings; quality
+//!   scorecards, reproducible sampling of contacts, reviews and calibration between inspectors.
 //! - [`store`] (feature `json`) — durable stores: the contract every backend fulfils (atomic appends with optimistic
 //!   concurrency, next deadlines, the outbox with subscriber cursors, idempotency keys, versioned event schemas), an
 //!   in-memory reference store, and a runner that executes commands and fires due deadlines exactly once.
@@ -167,6 +170,7 @@ pub mod error;
 pub mod lifecycle;
 mod load;
 pub mod machine;
+pub mod quality;
 pub mod script;
 #[cfg(feature = "simulation")]
 pub mod simulation;
