@@ -258,3 +258,25 @@ fn a_reaction_applied_twice_appends_nothing_the_second_time() -> Result {
     assert_eq!(desk.store().read(kefu::store::Position::START, 100_000)?.len(), before);
     Ok(())
 }
+
+#[test]
+fn rule_b8_a_configured_campaign_is_scheduled_and_launched_through_the_store() -> Result {
+    // Regression: the campaign's `scheduled` event did not decode from the store (its flattened occasion clashed
+    // with `deny_unknown_fields`), so any desk with a campaign failed on its first tick.
+    let mut config = setup().config().clone();
+    config.campaigns.push(kefu::desk::Campaign {
+        id: "mid-autumn".into(),
+        occasion: kefu::callback::Occasion::Holiday { name: "Mid-Autumn Festival".into() },
+        starts: sh(11, 4, 9, 0),
+        within: None,
+        select: kefu::desk::Selector::default(),
+    });
+    let desk = Desk::new(MemoryStore::new(), config.compile()?);
+    onboarded(&desk, "0042")?;
+    desk.tick(sh(11, 4, 9, 30))?;
+    let callback = ids::campaign_callback("0042", "mid-autumn");
+    let view = desk.customer("0042")?;
+    let (_, state) = view.callbacks.iter().find(|(id, _)| *id == callback).ok_or("the campaign's callback")?;
+    assert!(state.specialist().is_some(), "the campaign's callback is assigned (B2)");
+    Ok(())
+}

@@ -261,8 +261,10 @@ impl Selector {
 
 /// A campaign of special-occasion callbacks (rule B8): at `starts`, every customer the selector picks gets a
 /// callback due within `within` (the callback policy's `occasion_within` when `None`).
+// No `deny_unknown_fields`: serde cannot combine it with the flattened occasion (its `occasion` tag reads as an
+// unknown field, so a campaign's `scheduled` event never decoded from the store). Configuration files are checked
+// for unknown keys by their own shape (`[[campaigns]]` in `file::shape`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Campaign {
     /// A stable id (part of every callback's instance id and idempotency key).
     pub id: String,
