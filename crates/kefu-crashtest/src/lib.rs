@@ -19,6 +19,8 @@
 //!
 //! The processes are the test binary itself, re-run with [`ROLE`] set; see `tests/crash.rs`.
 
+pub mod desk;
+
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -34,8 +36,8 @@ use kefu::store::{Position, RecordedEvent, Runner, Store, decode_event};
 use kefu_postgres::{Options as PgOptions, PgStore};
 use kefu_sqlite::SqliteStore;
 
-/// The environment variable that makes the test binary a child process: `writer <lane> <from> <to>` or
-/// `subscriber`.
+/// The environment variable that makes the test binary a child process: `writer <lane> <from> <to>`,
+/// `subscriber`, or `desk-worker` ([`desk`]).
 pub const ROLE: &str = "KEFU_CRASH_ROLE";
 /// The environment variable naming the store of a child: `sqlite:<path>` or `pg:<schema>:<url>`.
 pub const BACKEND: &str = "KEFU_CRASH_BACKEND";
@@ -202,6 +204,10 @@ pub fn child_main() -> bool {
             writer(&*store, n(lane), n(from), n(to), &mut out);
         }
         ["subscriber"] => subscriber(&*store, false, &mut out),
+        ["desk-worker"] => {
+            drop(out); // the worker prints through its own locks
+            desk::desk_worker(&*store);
+        }
         _ => panic!("unknown role `{role}`"),
     }
     true

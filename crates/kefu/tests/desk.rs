@@ -307,3 +307,68 @@ fn rule_b8_a_campaign_calls_every_customer_its_rule_selects_and_no_other() -> Re
     }
     Ok(())
 }
+
+#[test]
+fn rule_b8_a_configured_campaign_is_scheduled_and_launched_through_the_store() -> Result {
+    // Regression: the campaign's `scheduled` event did not decode from the store (its flattened occasion clashed
+    // with `deny_unknown_fields`), so any desk with a campaign failed on its first tick.
+    let mut config = setup().config().clone();
+    config.campaigns.push(kefu::desk::Campaign {
+        id: "mid-autumn".into(),
+        occasion: kefu::callback::Occasion::Holiday { name: "Mid-Autumn Festival".into() },
+        starts: sh(11, 4, 9, 0),
+        within: None,
+        select: kefu::desk::Selector::default(),
+    });
+    let desk = Desk::new(MemoryStore::new(), config.compile()?);
+    onboarded(&desk, "0042")?;
+    desk.tick(sh(11, 4, 9, 30))?;
+    let callback = ids::campaign_callback("0042", "mid-autumn");
+    let view = desk.customer("0042")?;
+    let (_, state) = view.callbacks.iter().find(|(id, _)| *id == callback).ok_or("the campaign's callback")?;
+    assert!(state.specialist().is_some(), "the campaign's callback is assigned (B2)");
+    Ok(())
+}
+
+/// A board's loads, by specialist.
+fn board_loads(
+    desk: &Desk<MemoryStore>,
+    board: &str,
+) -> std::result::Result<Vec<(String, u32)>, Box<dyn std::error::Error>> {
+    let state = kefu::store::load::<kefu::desk::Board, _>(desk.store(), board)?;
+    Ok(state.state().loads().iter().map(|(s, n)| (s.clone(), *n)).collect())
+}
+
+#[test]
+fn rule_c3_a_callback_cancelled_before_it_reached_its_specialist_releases_their_load() -> Result {
+    // Regression: the board gave the follow-up callback out, but the callback was cancelled (the customer handed to
+    // sales, F4) before the assignment reached it; the release looked for the callback's specialist, found none,
+    // and the load stayed forever, skewing every later assignment (C3, O1).
+    let desk = desk();
+    onboarded(&desk, "0042")?;
+    // Quiet since 9 November 09:00 (F1), but nobody ticked: the hand-over catches the obligation up and withdraws
+    // it in one command, so the callback opens and is cancelled in the same reaction pass.
+    let at = sh(11, 9, 9, 30);
+    desk.submit("0042", &Fact::HandedToSales, &erp(), at, "handed-0042")?;
+    desk.tick(at)?;
+    let callback = ids::follow_up("0042", 1);
+    let state = desk.customer("0042")?.callbacks.into_iter().find(|(id, _)| *id == callback).ok_or("the callback")?.1;
+    assert_eq!(state.kind(), CallbackKind::Cancelled);
+    assert_eq!(board_loads(&desk, ids::CALLBACK_BOARD)?, []);
+    Ok(())
+}
+
+#[test]
+fn rule_c3_a_customer_who_leaves_while_waiting_for_a_specialist_is_never_given_out() -> Result {
+    let desk = desk();
+    // Saturday: nobody works, the new customer waits on the board for Monday; it leaves on Sunday.
+    fact(&desk, "0042", Fact::ContractAccepted { contract: "HT-1".into() }, sh(11, 7, 10, 0))?;
+    let board = kefu::store::load::<kefu::desk::Board, _>(desk.store(), ids::CUSTOMER_BOARD)?;
+    assert_eq!(board.state().waiting().len(), 1);
+    fact(&desk, "0042", Fact::Closed { reason: "signed elsewhere".into() }, sh(11, 8, 10, 0))?;
+    desk.tick(sh(11, 9, 10, 0))?;
+    let board = kefu::store::load::<kefu::desk::Board, _>(desk.store(), ids::CUSTOMER_BOARD)?;
+    assert!(board.state().waiting().is_empty());
+    assert_eq!(board_loads(&desk, ids::CUSTOMER_BOARD)?, []);
+    Ok(())
+}

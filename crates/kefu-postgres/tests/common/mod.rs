@@ -48,9 +48,14 @@ pub fn url() -> Option<String> {
 
 /// A fresh schema name for one test.
 pub fn schema_name() -> String {
+    schema_name_with("kefu_test")
+}
+
+/// A fresh schema name for one test, starting with `prefix` (so that a suite's schemas are told apart).
+pub fn schema_name_with(prefix: &str) -> String {
     static N: AtomicU32 = AtomicU32::new(0);
     let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
-    format!("kefu_test_{}_{}_{nanos}", std::process::id(), N.fetch_add(1, Ordering::Relaxed))
+    format!("{prefix}_{}_{}_{nanos}", std::process::id(), N.fetch_add(1, Ordering::Relaxed))
 }
 
 /// A store in its own schema; the schema is dropped with it.
@@ -87,6 +92,13 @@ impl Drop for Fixture {
 pub fn fixture_with(options: Options) -> Option<Fixture> {
     let url = url()?;
     let store = PgStore::connect_with(&url, &options.schema(schema_name())).expect("open the store");
+    Some(Fixture { store, url })
+}
+
+/// A store in a fresh schema named `<prefix>_<pid>_<n>_<nanos>`, or `None` if the tests are skipped.
+pub fn fixture_named(prefix: &str, options: Options) -> Option<Fixture> {
+    let url = url()?;
+    let store = PgStore::connect_with(&url, &options.schema(schema_name_with(prefix))).expect("open the store");
     Some(Fixture { store, url })
 }
 

@@ -1,9 +1,11 @@
 //! The assignment board: a durable count of what each specialist holds, so that customers (rule C3) and callbacks
 //! (rule B2) are balanced across processes and restarts, with every decision in the audit trail.
 //!
-//! The board keeps counts, not lists: the item itself (a customer, a callback) records who holds it. An item
-//! nobody can take now (nobody with its skills works today) waits on the board, which asks for a tick when the
-//! next working day begins somewhere in the team.
+//! The board knows who holds each item, so that an item is released by its id alone — also when it closes before
+//! the item itself recorded its specialist (a callback cancelled in the same pass that gave it out), or while it
+//! still waits; otherwise that specialist's load would never come down and later assignments would skew (rules
+//! C3, O1). An item nobody can take now (nobody with its skills works today) waits on the board, which asks for a
+//! tick when the next working day begins somewhere in the team.
 
 use std::collections::BTreeMap;
 
@@ -35,9 +37,12 @@ use crate::machine::{Context, Deadline, Kind, Machine, Transition};
 /// }
 /// assert_eq!(board.state().load("li.wei"), 2); // weight 2: twice the share
 /// assert_eq!(board.state().load("wang.fang"), 1);
-/// let events = board.execute(&BoardCommand::Release { item: "customer-0".into(), specialist: "li.wei".into() }, &ctx)?;
-/// assert!(matches!(events[0], BoardEvent::Released { .. }));
+/// assert_eq!(board.state().holder("customer-0"), Some("li.wei"));
+/// let events = board.execute(&BoardCommand::Release { item: "customer-0".into() }, &ctx)?;
+/// assert!(matches!(&events[0], BoardEvent::Released { specialist, .. } if specialist == "li.wei"));
 /// assert_eq!(board.state().load("li.wei"), 1);
+/// // Released already: nothing more to do.
+/// assert!(board.execute(&BoardCommand::Release { item: "customer-0".into() }, &ctx)?.is_empty());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, Debug)]
@@ -63,19 +68,19 @@ impl Kind for BoardKind {
 /// What can be asked of a board.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum BoardCommand {
-    /// Give `item` to the eligible specialist with the lowest `(load + 1) / weight` (rule C3), or let it wait.
+    /// Give `item` to the eligible specialist with the lowest `(load + 1) / weight` (rule C3), or let it wait. An
+    /// item someone holds already is not given twice.
     Take {
         /// The item's id (a customer id, a callback's instance id).
         item: String,
         /// The skills it needs (rule O1).
         skills: Vec<String>,
     },
-    /// The specialist no longer holds `item`.
+    /// Nobody needs to hold `item` any more (done, cancelled, the customer left): its holder's load comes down, or
+    /// it stops waiting. An item the board neither holds nor keeps waiting is released already: nothing happens.
     Release {
         /// The item's id.
         item: String,
-        /// Who held it.
-        specialist: String,
     },
     /// Time has passed: waiting items are offered again.
     Tick,
@@ -137,7 +142,7 @@ pub enum BoardEvent {
         /// When it is offered again: the start of the next date on which someone in the team works.
         retry_at: DateTime<Utc>,
     },
-    /// The specialist gave the item back (done, cancelled, or the customer left).
+    /// The item was given back (done, cancelled, or the customer left).
     Released {
         /// When.
         at: DateTime<Utc>,
@@ -145,6 +150,13 @@ pub enum BoardEvent {
         item: String,
         /// Who held it.
         specialist: String,
+    },
+    /// An item that waited is no longer needed: it will not be offered again.
+    Withdrawn {
+        /// When.
+        at: DateTime<Utc>,
+        /// The item.
+        item: String,
     },
 }
 
@@ -160,11 +172,14 @@ pub struct WaitingItem {
     pub retry_at: DateTime<Utc>,
 }
 
-/// The board's state: each specialist's load, and the items waiting for someone.
+/// The board's state: each specialist's load, who holds each item, and the items waiting for someone.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BoardState {
     #[serde(default)]
     loads: BTreeMap<String, u32>,
+    /// Item → the specialist holding it; a specialist's load is the number of items they hold here.
+    #[serde(default)]
+    held: BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     waiting: Vec<WaitingItem>,
 }
@@ -180,6 +195,12 @@ impl BoardState {
     #[must_use]
     pub fn loads(&self) -> &BTreeMap<String, u32> {
         &self.loads
+    }
+
+    /// Who holds `item`, if anyone.
+    #[must_use]
+    pub fn holder(&self, item: &str) -> Option<&str> {
+        self.held.get(item).map(String::as_str)
     }
 
     /// The items waiting for someone to take them, oldest first.
@@ -239,12 +260,19 @@ impl Machine for Board {
     ) -> Result<Vec<BoardEvent>, AssignError> {
         let now = ctx.now();
         match command {
+            BoardCommand::Take { item, .. } if state.held.contains_key(item) => Ok(Vec::new()),
             BoardCommand::Take { item, skills } => {
                 let mut loads = state.loads.clone();
                 Ok(vec![offer(&mut loads, item, skills, ctx)?])
             }
-            BoardCommand::Release { item, specialist } => {
-                Ok(vec![BoardEvent::Released { at: now, item: item.clone(), specialist: specialist.clone() }])
+            BoardCommand::Release { item } => {
+                if let Some(specialist) = state.held.get(item) {
+                    Ok(vec![BoardEvent::Released { at: now, item: item.clone(), specialist: specialist.clone() }])
+                } else if state.waiting.iter().any(|w| &w.item == item) {
+                    Ok(vec![BoardEvent::Withdrawn { at: now, item: item.clone() }])
+                } else {
+                    Ok(Vec::new())
+                }
             }
             BoardCommand::Tick => {
                 let mut loads = state.loads.clone();
@@ -266,12 +294,15 @@ impl Machine for Board {
             BoardEvent::Given { item, specialist, .. } => {
                 state.waiting.retain(|w| &w.item != item);
                 *state.loads.entry(specialist.clone()).or_default() += 1;
+                state.held.insert(item.clone(), specialist.clone());
             }
             BoardEvent::Waiting { item, skills, retry_at, .. } => {
                 state.waiting.retain(|w| &w.item != item);
                 state.waiting.push(WaitingItem { item: item.clone(), skills: skills.clone(), retry_at: *retry_at });
             }
-            BoardEvent::Released { specialist, .. } => {
+            BoardEvent::Withdrawn { item, .. } => state.waiting.retain(|w| &w.item != item),
+            BoardEvent::Released { item, specialist, .. } => {
+                state.held.remove(item);
                 if let Some(load) = state.loads.get_mut(specialist) {
                     *load = load.saturating_sub(1);
                     if *load == 0 {

@@ -83,11 +83,11 @@ pub const REACTIONS: &[Reaction] = &[
     r(LIFECYCLE, "obligation_withdrawn", CALLBACK, "cancel", "F4", "handed to sales or closed"),
     r(LIFECYCLE, "file_clock", NOTICE, "send", "C5, B6", "the file is late: escalated"),
     r(LIFECYCLE, "briefing_clock", NOTICE, "send", "C4, B6", "the briefing is late: escalated"),
-    r(LIFECYCLE, "closed", BOARD, "release", "C3", "the specialist no longer holds the customer"),
+    r(LIFECYCLE, "closed", BOARD, "release", "C3", "the customer's specialist has one fewer (or it stops waiting)"),
     r(CALLBACK, "opened", BOARD, "take", "B2, C3, O1", "a due callback is distributed"),
     r(CALLBACK, "finished", LIFECYCLE, "contact_made", "F1, F2", "the contact fulfils an obligation"),
-    r(CALLBACK, "finished", BOARD, "release", "B2", "the callback is done"),
-    r(CALLBACK, "cancelled", BOARD, "release", "B2", "the callback is no longer needed"),
+    r(CALLBACK, "finished", BOARD, "release", "B2, C3, O1", "done: its specialist's load comes down"),
+    r(CALLBACK, "cancelled", BOARD, "release", "B2, C3, O1", "not needed: released, even if never assigned"),
     r(CALLBACK, "problems_raised", CASE, "open", "B5", "one case per problem, to its department"),
     r(CALLBACK, "missed", NOTICE, "send", "B10", "a missed callback is reported"),
     r(CALLBACK, "clock", NOTICE, "send", "B4, B6", "the record form is late: escalated"),
@@ -279,10 +279,10 @@ fn lifecycle(event: &LifecycleEvent, steps: &mut Steps<'_>, lookup: &dyn Lookup)
             })?;
         }
         LifecycleEvent::Closed { .. } => {
-            if let Some(specialist) = lookup.lifecycle(&instance)?.and_then(|s| s.specialist().map(str::to_owned)) {
-                let release = BoardCommand::Release { item: customer.clone(), specialist };
-                steps.push("closed", ids::CUSTOMER_BOARD.to_owned(), DeskCommand::Board(release));
-            }
+            // By the item alone: the board may have given the customer out in this very pass, before the
+            // lifecycle recorded its specialist (rule C3: the load must come down all the same).
+            let release = BoardCommand::Release { item: customer.clone() };
+            steps.push("closed", ids::CUSTOMER_BOARD.to_owned(), DeskCommand::Board(release));
         }
         _ => {}
     }
@@ -303,11 +303,12 @@ fn profile(event: &ProfileEvent, steps: &mut Steps<'_>, config: &Compiled) {
 fn callback(event: &CallbackEvent, steps: &mut Steps<'_>, lookup: &dyn Lookup) -> Result<(), StoreError> {
     let instance = steps.source.instance.clone();
     let state = || lookup.callback(&instance);
-    let release = |steps: &mut Steps<'_>, event, state: Option<CallbackState>| {
-        if let Some(specialist) = state.and_then(|s| s.specialist().map(str::to_owned)) {
-            let release = BoardCommand::Release { item: instance.clone(), specialist };
-            steps.push(event, ids::CALLBACK_BOARD.to_owned(), DeskCommand::Board(release));
-        }
+    // Released by the item alone, whoever the callback says holds it: a callback cancelled in the pass that gave it
+    // out never records its specialist, and one still waiting on the board must stop waiting (rules B2, C3, O1).
+    // A missed callback (B10) is not released: it stays open, on its specialist's worklist, until done.
+    let release = |steps: &mut Steps<'_>, event| {
+        let release = BoardCommand::Release { item: instance.clone() };
+        steps.push(event, ids::CALLBACK_BOARD.to_owned(), DeskCommand::Board(release));
     };
     match event {
         CallbackEvent::Opened { .. } => {
@@ -328,9 +329,9 @@ fn callback(event: &CallbackEvent, steps: &mut Steps<'_>, lookup: &dyn Lookup) -
                 let target = ids::customer(&due.customer);
                 steps.push("finished", target, DeskCommand::Lifecycle(LifecycleCommand::ContactMade { channel }));
             }
-            release(steps, "finished", state);
+            release(steps, "finished");
         }
-        CallbackEvent::Cancelled { .. } => release(steps, "cancelled", state()?),
+        CallbackEvent::Cancelled { .. } => release(steps, "cancelled"),
         CallbackEvent::ProblemsRaised { problems, .. } => {
             let state = state()?;
             let (customer, standing) = state

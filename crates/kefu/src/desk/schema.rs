@@ -31,7 +31,10 @@ impl Tickable for Case {
     }
 }
 
-impl Versioned for Board {}
+impl Versioned for Board {
+    /// 2: the state knows who holds each item (`held`); older snapshots are ignored and the board replayed.
+    const STATE_SCHEMA: u32 = 2;
+}
 impl Tickable for Board {
     fn tick() -> BoardCommand {
         BoardCommand::Tick

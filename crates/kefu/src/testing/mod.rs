@@ -8,6 +8,9 @@
 //! - [`machine`]: the laws every [`Machine`](crate::machine::Machine) must obey (rejections leave no trace, the
 //!   table is followed, invariants hold, ticks consume due deadlines, replay reproduces the state), checked on random
 //!   command sequences driven on an explicit clock.
+//! - [`desk`] (features `toml` and `json` too): the [`Desk`](crate::desk::Desk)'s laws on any store — random
+//!   quarters of ERP facts, every reaction applied exactly once, workers that crash — as one macro,
+//!   [`desk_laws!`](crate::desk_laws), for a store crate's tests.
 //!
 //! ```
 //! use chrono::TimeDelta;
@@ -28,6 +31,8 @@
 //! ```
 
 pub mod calendar;
+#[cfg(all(feature = "toml", feature = "json"))]
+pub mod desk;
 pub mod fuzz;
 pub mod lifecycle;
 pub mod machine;
