@@ -261,8 +261,9 @@ impl Selector {
 
 /// A campaign of special-occasion callbacks (rule B8): at `starts`, every customer the selector picks gets a
 /// callback due within `within` (the callback policy's `occasion_within` when `None`).
+// No `deny_unknown_fields`: serde cannot combine it with the flattened occasion (its fields would be "unknown"),
+// and a campaign is read back from every `scheduled` event. The configuration file's own shape refuses unknown keys.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Campaign {
     /// A stable id (part of every callback's instance id and idempotency key).
     pub id: String,
