@@ -261,8 +261,27 @@ impl Selector {
 
 /// A campaign of special-occasion callbacks (rule B8): at `starts`, every customer the selector picks gets a
 /// callback due within `within` (the callback policy's `occasion_within` when `None`).
-// No `deny_unknown_fields`: serde cannot combine it with the flattened occasion (its fields would be "unknown"),
-// and a campaign is read back from every `scheduled` event. The configuration file's own shape refuses unknown keys.
+///
+/// It is stored in the campaign's events, so it must read back what it wrote: serde's `deny_unknown_fields` cannot
+/// be combined with the flattened occasion (every flattened key would count as unknown), and `kefu.toml` is read
+/// through its own strict shape anyway.
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use kefu::callback::Occasion;
+/// use kefu::desk::{Campaign, Selector};
+///
+/// let campaign = Campaign {
+///     id: "spring".into(),
+///     occasion: Occasion::Holiday { name: "春节".into() },
+///     starts: Utc.with_ymd_and_hms(2027, 2, 1, 1, 0, 0).unwrap(),
+///     within: None,
+///     select: Selector::default(),
+/// };
+/// let json = serde_json::to_string(&campaign)?;
+/// assert_eq!(serde_json::from_str::<Campaign>(&json)?, campaign);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Campaign {
     /// A stable id (part of every callback's instance id and idempotency key).
