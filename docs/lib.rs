@@ -48,6 +48,8 @@ mod pages {
     mod configuration {}
     #[doc = include_str!("src/staffing.md")]
     mod staffing {}
+    #[doc = include_str!("src/simulation.md")]
+    mod simulation {}
     #[doc = include_str!("src/testing.md")]
     mod testing {}
     #[doc = include_str!("src/rules.md")]

@@ -79,6 +79,8 @@ pub enum Command {
     /// The department's configuration file: check it.
     #[command(subcommand)]
     Config(crate::config_cmd::ConfigCommand),
+    /// Play a chemical distributor's quarter through the desk in simulated time and summarise it.
+    Simulate(Box<crate::simulate_cmd::SimulateArgs>),
     /// Agents needed for a service level such as 80/20 (rule O3), by Erlang C or A; `plan` for a whole day.
     Staffing(Box<crate::staffing_cmd::StaffingCommand>),
 }

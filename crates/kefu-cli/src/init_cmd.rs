@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
+use kefu::desk::{ConfigErrors, DeskConfig, load_toml};
 
 use crate::config_cmd::{self, LoadFailure, Summary};
 
@@ -20,6 +21,22 @@ const STARTER: [(&str, &str); 2] = [
     ("kefu.toml", include_str!("starter/kefu.toml")),
     ("calendars/prc-2026.toml", include_str!("starter/calendars/prc-2026.toml")),
 ];
+
+/// The name the starter configuration goes by in messages when it is loaded without being written.
+pub const STARTER_ORIGIN: &str = "kefu.toml (the starter of `kefu init`)";
+
+/// The starter configuration as `kefu init` writes it, loaded from the text built into the binary: what
+/// `kefu simulate` runs without `--config`.
+pub fn starter() -> Result<DeskConfig, ConfigErrors> {
+    let files = |name: &str| {
+        STARTER
+            .iter()
+            .find(|(file, _)| *file == name)
+            .map(|(_, text)| (*text).to_owned())
+            .ok_or_else(|| format!("the starter has no file `{name}`"))
+    };
+    load_toml(STARTER[0].1, STARTER_ORIGIN, &files)
+}
 
 /// The SQLite store's file name, beside `kefu.toml`.
 const STORE: &str = "kefu.db";

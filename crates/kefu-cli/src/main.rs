@@ -1,7 +1,7 @@
 //! The `kefu` command-line tool: business-calendar arithmetic from the shell.
 //!
 //! `kefu calendar add|between|next-open|is-open|add-working-days|eval --calendar FILE ...` and
-//! `kefu script check|render|run FILE`, `kefu staffing [plan]`; see `kefu --help`.
+//! `kefu script check|render|run FILE`, `kefu staffing [plan]`, `kefu simulate`; see `kefu --help`.
 
 mod calendar_cmd;
 mod cli;
@@ -12,6 +12,7 @@ mod init_cmd;
 mod input;
 mod instant;
 mod script_cmd;
+mod simulate_cmd;
 mod staffing_cmd;
 
 use std::io::Write as _;
@@ -34,6 +35,7 @@ fn main() -> ExitCode {
         Command::Init(args) => return init_cmd::run(args),
         Command::Config(command) => return config_cmd::run(command),
         Command::Staffing(command) => return staffing_cmd::run(*command),
+        Command::Simulate(args) => return simulate_cmd::run(*args),
     };
     match result {
         Ok(()) => ExitCode::from(error::EXIT_OK),

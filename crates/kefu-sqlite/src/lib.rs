@@ -323,6 +323,66 @@ impl SqliteStore {
         Ok(value)
     }
 
+    /// Opens a group of writes: until [`SqliteStore::commit_group`], every append (each under a savepoint, so that a
+    /// failed one leaves the others) and cursor save joins one transaction, committed at once — one commit for
+    /// thousands of commands, for bulk loads and simulations. Reads on this store see the group's writes; other
+    /// connections see them only when it commits, and wait for the write lock meanwhile (up to their busy timeout).
+    /// Nothing of an uncommitted group survives a crash. Opening a group while one is open does nothing.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Backend`] if the transaction cannot begin (another connection holds the write lock beyond the
+    /// busy timeout).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use kefu::approval::{Approval, ApprovalChain, ApprovalCommand};
+    /// use kefu::calendar::CalendarSet;
+    /// use kefu::machine::{Context, Principal};
+    /// use kefu::store::{Runner, Store};
+    /// use kefu_sqlite::SqliteStore;
+    ///
+    /// let dir = tempfile::tempdir()?;
+    /// let store = SqliteStore::open(dir.path().join("kefu.db"))?;
+    /// let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).single().ok_or("bad date")?;
+    /// let (clerk, calendars) = (Principal::new("clerk"), CalendarSet::new());
+    /// let request = ApprovalCommand::Request { chain: ApprovalChain::c6_incomplete_file(), subject: "file".into() };
+    /// store.begin_group()?;
+    /// for id in ["x-1", "x-2", "x-3"] {
+    ///     Runner::new().execute::<Approval, _>(&store, id, &request, &Context::new(now, &clerk, &calendars), None)?;
+    /// }
+    /// store.commit_group()?;
+    /// let other = SqliteStore::open(dir.path().join("kefu.db"))?;
+    /// assert_eq!(other.load("x-3")?.map(|i| i.version), Some(1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn begin_group(&self) -> Result<(), StoreError> {
+        let conn = self.lock();
+        if !conn.is_autocommit() {
+            return Ok(());
+        }
+        conn.execute_batch("BEGIN IMMEDIATE").map_err(backend("beginning a group of writes"))
+    }
+
+    /// Commits the group [`SqliteStore::begin_group`] opened; nothing when none is open.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Backend`] if the commit fails (the group's writes are then rolled back).
+    pub fn commit_group(&self) -> Result<(), StoreError> {
+        let conn = self.lock();
+        if conn.is_autocommit() {
+            return Ok(());
+        }
+        let committed = conn.execute_batch("COMMIT").map_err(backend("committing a group of writes"));
+        if committed.is_err() && !conn.is_autocommit() {
+            let _ = conn.execute_batch("ROLLBACK");
+        }
+        committed
+    }
+
     /// Runs `f` on the store's connection (e.g. to inspect it or run maintenance such as `PRAGMA wal_checkpoint`).
     ///
     /// # Example
@@ -350,6 +410,10 @@ impl Store for SqliteStore {
 
     fn append(&self, append: &Append) -> Result<Appended, StoreError> {
         let mut conn = self.lock();
+        if !conn.is_autocommit() {
+            // A group is open (`begin_group`): the append joins it.
+            return append_under_savepoint(&conn, append);
+        }
         let tx =
             conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(backend("beginning an append"))?;
         let appended = ops::append(&tx, append)?; // dropping `tx` on error rolls back
@@ -412,18 +476,7 @@ impl Store for InTransaction<'_> {
     }
 
     fn append(&self, append: &Append) -> Result<Appended, StoreError> {
-        const CTX: &str = "appending in a shared transaction";
-        self.conn.execute_batch("SAVEPOINT kefu_append").map_err(backend(CTX))?;
-        match ops::append(self.conn, append) {
-            Ok(appended) => {
-                self.conn.execute_batch("RELEASE kefu_append").map_err(backend(CTX))?;
-                Ok(appended)
-            }
-            Err(e) => {
-                self.conn.execute_batch("ROLLBACK TO kefu_append; RELEASE kefu_append").map_err(backend(CTX))?;
-                Err(e)
-            }
-        }
+        append_under_savepoint(self.conn, append)
     }
 
     fn commit_for_key(&self, key: &str) -> Result<Option<Commit>, StoreError> {
@@ -444,5 +497,22 @@ impl Store for InTransaction<'_> {
 
     fn save_cursor(&self, subscriber: &str, position: Position) -> Result<(), StoreError> {
         ops::save_cursor(self.conn, subscriber, position)
+    }
+}
+
+/// An append inside a transaction that is already open, under a savepoint: a failed append leaves the transaction as
+/// it was and usable.
+fn append_under_savepoint(conn: &Connection, append: &Append) -> Result<Appended, StoreError> {
+    const CTX: &str = "appending in a shared transaction";
+    conn.execute_batch("SAVEPOINT kefu_append").map_err(backend(CTX))?;
+    match ops::append(conn, append) {
+        Ok(appended) => {
+            conn.execute_batch("RELEASE kefu_append").map_err(backend(CTX))?;
+            Ok(appended)
+        }
+        Err(e) => {
+            conn.execute_batch("ROLLBACK TO kefu_append; RELEASE kefu_append").map_err(backend(CTX))?;
+            Err(e)
+        }
     }
 }
