@@ -246,3 +246,28 @@ fn decode<M: Versioned>(input: &Mutant, schema: u32) {
     };
     let _ = decode_event::<M>(&recorded);
 }
+
+#[test]
+fn a_snapshot_claiming_a_version_beyond_any_store_is_refused_and_a_forged_one_saturates() {
+    // Found by the mutation fuzzer: a snapshot whose version is near u64::MAX overflowed on the next event.
+    let fresh = serde_json::to_string(&Instance::<Clock>::new()).expect("a snapshot");
+    let forged = fresh.replace("\"version\":0", &format!("\"version\":{}", u64::MAX));
+    assert_ne!(forged, fresh, "the version is in the snapshot");
+    let error = serde_json::from_str::<Instance<Clock>>(&forged).err().expect("refused");
+    assert!(error.to_string().contains("the snapshot is corrupted"), "{error}");
+    let highest = fresh.replace("\"version\":0", &format!("\"version\":{}", kefu::machine::MAX_VERSION));
+    assert_eq!(
+        serde_json::from_str::<Instance<Clock>>(&highest).map(|i| i.version()).ok(),
+        Some(kefu::machine::MAX_VERSION)
+    );
+
+    // An instance built in code at the very top keeps counting without overflow.
+    let (state, _) = Instance::<Clock>::new().into_parts();
+    let mut top = Instance::<Clock>::from_parts(state, u64::MAX);
+    let policy = SlaPolicy::elapsed("p", TimeDelta::hours(1));
+    let events = top
+        .decide(&ClockCommand::Start(policy), &Context::new(at(11, 2, 9), &Principal::system(), &calendars()))
+        .expect("a clock starts");
+    top.apply_all(&events);
+    assert_eq!(top.version(), u64::MAX);
+}

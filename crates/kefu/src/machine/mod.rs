@@ -91,7 +91,7 @@ pub use invalid::InvalidState;
 pub(crate) use invalid::checked_state;
 pub use kind::Kind;
 pub use rejection::Rejection;
-pub use replay::{Instance, replay};
+pub use replay::{Instance, MAX_VERSION, replay};
 pub use transition::Transition;
 
 /// A typed state machine: the decider of one workflow.

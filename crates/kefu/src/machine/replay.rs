@@ -48,8 +48,24 @@ use super::{Context, Deadline, Machine, Rejection, decide, next_deadline};
 #[derive(Serialize, Deserialize)]
 #[serde(bound = "", deny_unknown_fields)]
 pub struct Instance<M: Machine> {
+    #[serde(deserialize_with = "stored_version")]
     version: u64,
     state: M::State,
+}
+
+/// The largest version a snapshot may carry: what a store's signed 64-bit version column holds. A corrupted
+/// snapshot claiming more is refused when it is read, so that applying events to it cannot overflow.
+pub const MAX_VERSION: u64 = i64::MAX as u64;
+
+/// Reads a snapshot's version, refusing one above [`MAX_VERSION`].
+fn stored_version<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
+    let version = u64::deserialize(deserializer)?;
+    if version > MAX_VERSION {
+        return Err(serde::de::Error::custom(format!(
+            "version {version} is larger than any store holds ({MAX_VERSION}): the snapshot is corrupted"
+        )));
+    }
+    Ok(version)
 }
 
 impl<M: Machine> Instance<M> {
@@ -108,9 +124,12 @@ impl<M: Machine> Instance<M> {
     }
 
     /// Applies one event ([`Machine::evolve`]) and increments the version.
+    ///
+    /// The version saturates at `u64::MAX` rather than overflow: only a forged instance (built with
+    /// [`from_parts`](Self::from_parts)) can get there, since a snapshot's version is at most [`MAX_VERSION`].
     pub fn apply(&mut self, event: &M::Event) {
         M::evolve(&mut self.state, event);
-        self.version += 1;
+        self.version = self.version.saturating_add(1);
     }
 
     /// Applies events in order.
