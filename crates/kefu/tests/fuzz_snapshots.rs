@@ -253,7 +253,7 @@ fn a_snapshot_claiming_a_version_beyond_any_store_is_refused_and_a_forged_one_sa
     let fresh = serde_json::to_string(&Instance::<Clock>::new()).expect("a snapshot");
     let forged = fresh.replace("\"version\":0", &format!("\"version\":{}", u64::MAX));
     assert_ne!(forged, fresh, "the version is in the snapshot");
-    let error = serde_json::from_str::<Instance<Clock>>(&forged).err().expect("refused");
+    let error = serde_json::from_str::<Instance<Clock>>(&forged).expect_err("refused");
     assert!(error.to_string().contains("the snapshot is corrupted"), "{error}");
     let highest = fresh.replace("\"version\":0", &format!("\"version\":{}", kefu::machine::MAX_VERSION));
     assert_eq!(
