@@ -4,6 +4,8 @@
 //! The checks run in the benchmark setup (a disagreement aborts the run) and as unit tests
 //! (`cargo test -p kefu-benches`).
 
+pub mod quarter;
+
 use chrono::{DateTime, Datelike, Days, Months, NaiveDate, TimeDelta, TimeZone, Utc, Weekday};
 use chrono_tz::Asia::Shanghai;
 use jiff::{SignedDuration, Timestamp};

@@ -89,14 +89,15 @@ impl StoreSpec {
         if text.starts_with("postgres://") || text.starts_with("postgresql://") {
             return Ok(Self::Postgres(text.to_owned()));
         }
+        const EXPECTED: &str = "expected `memory`, `sqlite:FILE` or `postgres:URL`";
         match text.split_once(':') {
-            Some(("sqlite", "")) => Err("`sqlite:` needs a file name, e.g. sqlite:quarter.db".to_owned()),
+            Some(("sqlite", "")) => Err(format!("no file after `sqlite:` ({EXPECTED}, e.g. sqlite:quarter.db)")),
             Some(("sqlite", file)) => Ok(Self::Sqlite(PathBuf::from(file))),
             Some(("postgres", "")) => {
-                Err("`postgres:` needs a URL, e.g. postgres:postgres://user@localhost/db".to_owned())
+                Err(format!("no URL after `postgres:` ({EXPECTED}, e.g. postgres:postgres://user@localhost/db)"))
             }
             Some(("postgres", url)) => Ok(Self::Postgres(url.to_owned())),
-            _ => Err("expected `memory`, `sqlite:FILE` or `postgres:URL`".to_owned()),
+            _ => Err(EXPECTED.to_owned()),
         }
     }
 }
@@ -168,8 +169,8 @@ pub enum SimulateError {
     },
     /// The store holds data already: a simulation writes a whole synthetic log and must not mix it with another.
     #[error(
-        "--store {store}: the store already holds data (events of `{instance}` and maybe more); a simulation writes \
-         a whole synthetic log: use a new SQLite file or an empty PostgreSQL schema (--schema)"
+        "--store {store}: the store already holds data (its log begins with an event of `{instance}`); a simulation \
+         writes a whole synthetic log: use a new SQLite file or an empty PostgreSQL schema (--schema)"
     )]
     NotEmpty {
         /// The store.
