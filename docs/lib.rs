@@ -46,6 +46,8 @@ mod pages {
     mod configuration {}
     #[doc = include_str!("src/staffing.md")]
     mod staffing {}
+    #[doc = include_str!("src/reports.md")]
+    mod reports {}
     #[doc = include_str!("src/testing.md")]
     mod testing {}
     #[doc = include_str!("src/rules.md")]
