@@ -50,6 +50,8 @@ mod pages {
     mod staffing {}
     #[doc = include_str!("src/simulation.md")]
     mod simulation {}
+    #[doc = include_str!("src/reports.md")]
+    mod reports {}
     #[doc = include_str!("src/testing.md")]
     mod testing {}
     #[doc = include_str!("src/rules.md")]

@@ -83,6 +83,9 @@ pub enum Command {
     Simulate(Box<crate::simulate_cmd::SimulateArgs>),
     /// Agents needed for a service level such as 80/20 (rule O3), by Erlang C or A; `plan` for a whole day.
     Staffing(Box<crate::staffing_cmd::StaffingCommand>),
+    /// The monthly or quarterly report from a store's log (rules B7, B10, O5): md, csv, json or html.
+    #[command(subcommand)]
+    Report(crate::report_cmd::ReportCommand),
 }
 
 /// `kefu calendar ...`: one computation per call, or a stream of them with `eval`.

@@ -11,6 +11,7 @@ mod eval;
 mod init_cmd;
 mod input;
 mod instant;
+mod report_cmd;
 mod script_cmd;
 mod simulate_cmd;
 mod staffing_cmd;
@@ -36,6 +37,7 @@ fn main() -> ExitCode {
         Command::Config(command) => return config_cmd::run(command),
         Command::Staffing(command) => return staffing_cmd::run(*command),
         Command::Simulate(args) => return simulate_cmd::run(*args),
+        Command::Report(command) => return report_cmd::run(command),
     };
     match result {
         Ok(()) => ExitCode::from(error::EXIT_OK),

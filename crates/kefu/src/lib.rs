@@ -43,6 +43,9 @@
 //! - [`store`] (feature `json`) — durable stores: the contract every backend fulfils (atomic appends with optimistic
 //!   concurrency, next deadlines, the outbox with subscriber cursors, idempotency keys, versioned event schemas), an
 //!   in-memory reference store, and a runner that executes commands and fires due deadlines exactly once.
+//! - [`report`] (features `toml` and `json`, on by default) — monthly and quarterly reports and KPIs from the event
+//!   log alone (rules B7, B10, O5): callback coverage naming every missed customer, survey answers, SLA compliance
+//!   per policy, escalations, obligations, approvals; JSON, Markdown, CSV and HTML with SVG charts.
 //! - [`duration`] — durations as people write them (`"90m"`, `"1h 30m"`, `"PT1H"`).
 //! - `testing` (feature `testing`) — proptest strategies and the machine laws, to property-test your own calendars,
 //!   policies and machines.
@@ -171,6 +174,8 @@ pub mod lifecycle;
 mod load;
 pub mod machine;
 pub mod quality;
+#[cfg(all(feature = "toml", feature = "json"))]
+pub mod report;
 pub mod script;
 #[cfg(feature = "simulation")]
 pub mod simulation;

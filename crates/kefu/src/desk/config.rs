@@ -412,6 +412,8 @@ pub struct DeskConfig {
     pub campaigns: Vec<Campaign>,
     /// How a specialist's calendar decides whether they can be given work (rules C3, O1).
     pub availability: Availability,
+    /// The reports' configuration: rule B7's special feedback agreements.
+    pub reports: crate::report::ReportConfig,
 }
 
 impl DeskConfig {
@@ -435,6 +437,7 @@ impl DeskConfig {
             scripts: ScriptBook::domain()?,
             campaigns: Vec::new(),
             availability: Availability::default(),
+            reports: crate::report::ReportConfig::default(),
         })
     }
 
@@ -475,6 +478,11 @@ impl DeskConfig {
         }
         if !self.people.iter().any(Person::is_specialist) {
             push("people".into(), format!("nobody holds the `{SPECIALIST}` role; callbacks could not be assigned"));
+        }
+
+        // Reports: rule B7's agreements are whole.
+        for (path, message) in self.reports.issues() {
+            push(path, message);
         }
 
         // Departments: unique ids, heads who exist, known calendars.
