@@ -392,6 +392,8 @@ pub struct DeskConfig {
     pub campaigns: Vec<Campaign>,
     /// How a specialist's calendar decides whether they can be given work (rules C3, O1).
     pub availability: Availability,
+    /// Who may call the HTTP service (`kefu serve`), by token hash (`[[tokens]]`).
+    pub tokens: Vec<super::ServiceToken>,
 }
 
 impl DeskConfig {
@@ -415,6 +417,7 @@ impl DeskConfig {
             scripts: ScriptBook::domain()?,
             campaigns: Vec::new(),
             availability: Availability::default(),
+            tokens: Vec::new(),
         })
     }
 

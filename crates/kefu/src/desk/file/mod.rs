@@ -25,6 +25,7 @@
 //! [scripts]                            # regular = "s1-regular-callback", quiet = "s2-quiet-customer",
 //!                                      # files = ["scripts/custom.toml"]; S1 and S2 are always there
 //! [[campaigns]]                        # id, occasion, name, starts, within, select
+//! [[tokens]]                           # principal, roles, sha256: who may call `kefu serve` (`kefu token create`)
 //! ```
 //!
 //! [`load_toml`] and [`load_json`] read the file, the calendar and script files it names (through a function the
@@ -303,6 +304,7 @@ impl<'a> Loader<'a> {
                 "scripts" => shape.scripts = section(&main, &name, value, errors).unwrap_or_default(),
                 "campaigns" => shape.campaigns = section(&main, &name, value, errors).unwrap_or_default(),
                 "assignment" => shape.assignment = section(&main, &name, value, errors).unwrap_or_default(),
+                "tokens" => shape.tokens = section(&main, &name, value, errors).unwrap_or_default(),
                 _ => errors.push(main.error_at(
                     key.span().start,
                     name.as_str(),
@@ -422,6 +424,7 @@ impl<'a> Loader<'a> {
         }
         config.campaigns = campaigns;
         config.availability = shape.assignment;
+        config.tokens = shape.tokens;
         match config.compile() {
             Ok(_) => Ok(config),
             Err(issues) => {

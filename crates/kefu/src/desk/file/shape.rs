@@ -14,12 +14,12 @@ use crate::calendar::{CalendarSpec, CoverageSpec, HolidaySpec, WeekSpec, Workday
 use crate::callback::{CallbackPolicy, Occasion};
 use crate::case::{CasePolicies, ClassPolicy, ClassRule};
 use crate::desk::config::opt_human;
-use crate::desk::{Campaign, Department, Person, Selector};
+use crate::desk::{Campaign, Department, Person, Selector, ServiceToken};
 use crate::lifecycle::LifecyclePolicy;
 use crate::sla::SlaPolicy;
 
 /// The top-level keys, in the order the guide presents them.
-pub(super) const SECTIONS: [&str; 10] = [
+pub(super) const SECTIONS: [&str; 11] = [
     "company",
     "time_zone",
     "calendars",
@@ -30,6 +30,7 @@ pub(super) const SECTIONS: [&str; 10] = [
     "scripts",
     "campaigns",
     "assignment",
+    "tokens",
 ];
 
 /// The whole file. Every section may be left out (`company` and `time_zone` are then reported missing by the
@@ -47,6 +48,7 @@ pub(super) struct FileShape {
     pub(super) scripts: Scripts,
     pub(super) campaigns: Vec<CampaignEntry>,
     pub(super) assignment: Availability,
+    pub(super) tokens: Vec<ServiceToken>,
 }
 
 /// An IANA time zone, by name.
