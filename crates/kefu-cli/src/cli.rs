@@ -81,6 +81,11 @@ pub enum Command {
     Config(crate::config_cmd::ConfigCommand),
     /// Agents needed for a service level such as 80/20 (rule O3), by Erlang C or A; `plan` for a whole day.
     Staffing(Box<crate::staffing_cmd::StaffingCommand>),
+    /// Serve the department over HTTP for ERPs in any language (JSON API, event stream, OpenAPI at /openapi.json).
+    Serve(Box<crate::serve_cmd::ServeArgs>),
+    /// Bearer tokens of `kefu serve`: create one.
+    #[command(subcommand)]
+    Token(crate::token_cmd::TokenCommand),
 }
 
 /// `kefu calendar ...`: one computation per call, or a stream of them with `eval`.

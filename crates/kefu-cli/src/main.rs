@@ -12,7 +12,9 @@ mod init_cmd;
 mod input;
 mod instant;
 mod script_cmd;
+mod serve_cmd;
 mod staffing_cmd;
+mod token_cmd;
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -34,6 +36,8 @@ fn main() -> ExitCode {
         Command::Init(args) => return init_cmd::run(args),
         Command::Config(command) => return config_cmd::run(command),
         Command::Staffing(command) => return staffing_cmd::run(*command),
+        Command::Serve(args) => return serve_cmd::run(*args),
+        Command::Token(command) => return token_cmd::run(command),
     };
     match result {
         Ok(()) => ExitCode::from(error::EXIT_OK),

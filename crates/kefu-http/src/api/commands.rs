@@ -102,16 +102,15 @@ async fn run<S: Store + Send + Sync + 'static>(
                 if version.is_none() && !creates {
                     return Err(Problem::not_found(format!("no instance `{instance}`")).with("instance", instance));
                 }
-                if let (Some(expected), current) = (if_match.0, version.unwrap_or(0)) {
-                    if expected != current {
-                        return Err(Problem::new(
-                            StatusCode::PRECONDITION_FAILED,
-                            "version-mismatch",
-                            format!("`{instance}` is at version {current}, not {expected}: read it again"),
-                        )
-                        .with("instance", instance)
-                        .with("current_version", current));
-                    }
+                let current = version.unwrap_or(0);
+                if let Some(expected) = if_match.0.filter(|expected| *expected != current) {
+                    return Err(Problem::new(
+                        StatusCode::PRECONDITION_FAILED,
+                        "version-mismatch",
+                        format!("`{instance}` is at version {current}, not {expected}: read it again"),
+                    )
+                    .with("instance", instance)
+                    .with("current_version", current));
                 }
             }
             let now = app.now();
