@@ -16,6 +16,8 @@ mod pages {
     mod kefu_sqlite_readme {}
     #[doc = include_str!("../crates/kefu-postgres/README.md")]
     mod kefu_postgres_readme {}
+    #[doc = include_str!("../crates/kefu-http/README.md")]
+    mod kefu_http_readme {}
     #[doc = include_str!("../crates/kefu-cli/README.md")]
     mod kefu_cli_readme {}
     #[doc = include_str!("src/introduction.md")]
@@ -46,6 +48,8 @@ mod pages {
     mod configuration {}
     #[doc = include_str!("src/staffing.md")]
     mod staffing {}
+    #[doc = include_str!("src/service.md")]
+    mod service {}
     #[doc = include_str!("src/testing.md")]
     mod testing {}
     #[doc = include_str!("src/rules.md")]
