@@ -277,7 +277,12 @@ fn the_openapi_description_is_served_and_matches_docs_openapi_json() {
     assert!(served.json["paths"]["/v1/customers/{customer}/facts"]["post"].is_object());
 
     let generated = kefu_http::openapi::json().expect("the description");
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/openapi.json");
+    let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs");
+    if !docs.join("src/SUMMARY.md").is_file() {
+        eprintln!("the repository's docs/ is not beside this crate (a packaged build): nothing to compare");
+        return;
+    }
+    let path = docs.join("openapi.json");
     if std::env::var_os("KEFU_UPDATE_OPENAPI").is_some() {
         std::fs::write(&path, &generated).expect("docs/openapi.json written");
     }
