@@ -16,6 +16,8 @@ mod pages {
     mod kefu_sqlite_readme {}
     #[doc = include_str!("../crates/kefu-postgres/README.md")]
     mod kefu_postgres_readme {}
+    #[doc = include_str!("../crates/kefu-http/README.md")]
+    mod kefu_http_readme {}
     #[doc = include_str!("../crates/kefu-cli/README.md")]
     mod kefu_cli_readme {}
     #[doc = include_str!("src/introduction.md")]
@@ -52,6 +54,8 @@ mod pages {
     mod simulation {}
     #[doc = include_str!("src/reports.md")]
     mod reports {}
+    #[doc = include_str!("src/service.md")]
+    mod service {}
     #[doc = include_str!("src/testing.md")]
     mod testing {}
     #[doc = include_str!("src/rules.md")]

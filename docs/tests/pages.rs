@@ -16,7 +16,7 @@ type Result = std::result::Result<(), Box<dyn std::error::Error>>;
 const REPOSITORY: &str = "https://github.com/kefu-rs/kefu";
 
 /// The published crates, whose READMEs are shown on crates.io (where a relative link leads nowhere).
-const PUBLISHED: [&str; 4] = ["kefu", "kefu-sqlite", "kefu-postgres", "kefu-cli"];
+const PUBLISHED: [&str; 5] = ["kefu", "kefu-sqlite", "kefu-postgres", "kefu-http", "kefu-cli"];
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")

@@ -86,6 +86,11 @@ pub enum Command {
     /// The monthly or quarterly report from a store's log (rules B7, B10, O5): md, csv, json or html.
     #[command(subcommand)]
     Report(crate::report_cmd::ReportCommand),
+    /// Serve the department over HTTP for ERPs in any language (JSON API, event stream, OpenAPI at /openapi.json).
+    Serve(Box<crate::serve_cmd::ServeArgs>),
+    /// Bearer tokens of `kefu serve`: create one.
+    #[command(subcommand)]
+    Token(crate::token_cmd::TokenCommand),
 }
 
 /// `kefu calendar ...`: one computation per call, or a stream of them with `eval`.

@@ -13,8 +13,10 @@ mod input;
 mod instant;
 mod report_cmd;
 mod script_cmd;
+mod serve_cmd;
 mod simulate_cmd;
 mod staffing_cmd;
+mod token_cmd;
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -38,6 +40,8 @@ fn main() -> ExitCode {
         Command::Staffing(command) => return staffing_cmd::run(*command),
         Command::Simulate(args) => return simulate_cmd::run(*args),
         Command::Report(command) => return report_cmd::run(command),
+        Command::Serve(args) => return serve_cmd::run(*args),
+        Command::Token(command) => return token_cmd::run(command),
     };
     match result {
         Ok(()) => ExitCode::from(error::EXIT_OK),

@@ -671,3 +671,20 @@ fn rule_q4_the_default_case_policies_need_the_service_desk_calendar_and_say_so_a
     );
     assert!(all.iter().all(|e| e.message.contains("`service-desk`") && e.message.contains("not written")), "{all:#?}");
 }
+
+#[test]
+fn service_tokens_are_kept_as_hashes_and_a_malformed_hash_is_located() -> Result<(), Box<dyn std::error::Error>> {
+    let hash = kefu::desk::token_hash("kefu_secret");
+    let text = format!("{BASE}\n[[tokens]]\nprincipal = \"erp\"\nroles = [\"erp\"]\nsha256 = \"{hash}\"\n");
+    let config = load(&text)?;
+    assert_eq!(config.tokens.len(), 1);
+    assert!(config.tokens[0].matches("kefu_secret"));
+    assert!(config.tokens[0].principal().has_role("erp"));
+
+    let broken = text.replace(&hash, "kefu_secret");
+    let e = only(&broken);
+    assert_eq!(e.path, "tokens[0].sha256");
+    assert_eq!(position(&e), at(&broken, "\"kefu_secret\"", 0));
+    assert!(e.message.contains("SHA-256"), "{e}");
+    Ok(())
+}

@@ -414,6 +414,8 @@ pub struct DeskConfig {
     pub availability: Availability,
     /// The reports' configuration: rule B7's special feedback agreements.
     pub reports: crate::report::ReportConfig,
+    /// Who may call the HTTP service (`kefu serve`), by token hash (`[[tokens]]`).
+    pub tokens: Vec<super::ServiceToken>,
 }
 
 impl DeskConfig {
@@ -438,6 +440,7 @@ impl DeskConfig {
             campaigns: Vec::new(),
             availability: Availability::default(),
             reports: crate::report::ReportConfig::default(),
+            tokens: Vec::new(),
         })
     }
 

@@ -28,6 +28,7 @@ mod profile;
 mod reaction;
 mod runtime;
 mod schema;
+mod token;
 mod view;
 
 pub use board::{Board, BoardCommand, BoardCommandKind, BoardEvent, BoardKind, BoardState, WaitingItem};
@@ -52,4 +53,5 @@ pub use picture::{reactions_to_dot, reactions_to_mermaid};
 pub use profile::{Details, Profile, ProfileCommand, ProfileCommandKind, ProfileEvent, ProfileKind, ProfileState};
 pub use reaction::{Lookup, REACTIONS, Reaction, Step, declared, reactions_for};
 pub use runtime::{Desk, Done, REACTIONS_CURSOR, Submitted, TickReport};
+pub use token::{ServiceToken, hash as token_hash};
 pub use view::CustomerView;

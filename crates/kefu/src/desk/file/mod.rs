@@ -26,6 +26,7 @@
 //!                                      # files = ["scripts/custom.toml"]; S1 and S2 are always there
 //! [[campaigns]]                        # id, occasion, name, starts, within, select
 //! [[reports.agreements]]               # rule B7: name, requested_by, customers, schedule (see report::ReportConfig)
+//! [[tokens]]                           # principal, roles, sha256: who may call `kefu serve` (`kefu token create`)
 //! ```
 //!
 //! [`load_toml`] and [`load_json`] read the file, the calendar and script files it names (through a function the
@@ -305,6 +306,7 @@ impl<'a> Loader<'a> {
                 "campaigns" => shape.campaigns = section(&main, &name, value, errors).unwrap_or_default(),
                 "assignment" => shape.assignment = section(&main, &name, value, errors).unwrap_or_default(),
                 "reports" => shape.reports = section(&main, &name, value, errors).unwrap_or_default(),
+                "tokens" => shape.tokens = section(&main, &name, value, errors).unwrap_or_default(),
                 _ => errors.push(main.error_at(
                     key.span().start,
                     name.as_str(),
@@ -425,6 +427,7 @@ impl<'a> Loader<'a> {
         config.campaigns = campaigns;
         config.availability = shape.assignment;
         config.reports = shape.reports;
+        config.tokens = shape.tokens;
         match config.compile() {
             Ok(_) => Ok(config),
             Err(issues) => {

@@ -14,7 +14,7 @@ use crate::calendar::{CalendarSpec, CoverageSpec, HolidaySpec, WeekSpec, Workday
 use crate::callback::{CallbackPolicy, Occasion};
 use crate::case::{CasePolicies, ClassPolicy, ClassRule};
 use crate::desk::config::opt_human;
-use crate::desk::{Campaign, Department, Person, Selector};
+use crate::desk::{Campaign, Department, Person, Selector, ServiceToken};
 use crate::lifecycle::LifecyclePolicy;
 use crate::sla::SlaPolicy;
 
@@ -31,6 +31,7 @@ pub(super) const SECTIONS: [&str; 11] = [
     "campaigns",
     "assignment",
     "reports",
+    "tokens",
 ];
 
 /// The whole file. Every section may be left out (`company` and `time_zone` are then reported missing by the
@@ -49,6 +50,7 @@ pub(super) struct FileShape {
     pub(super) campaigns: Vec<CampaignEntry>,
     pub(super) assignment: Availability,
     pub(super) reports: crate::report::ReportConfig,
+    pub(super) tokens: Vec<ServiceToken>,
 }
 
 /// An IANA time zone, by name.
