@@ -19,7 +19,7 @@ use crate::lifecycle::LifecyclePolicy;
 use crate::sla::SlaPolicy;
 
 /// The top-level keys, in the order the guide presents them.
-pub(super) const SECTIONS: [&str; 11] = [
+pub(super) const SECTIONS: [&str; 12] = [
     "company",
     "time_zone",
     "calendars",
