@@ -465,7 +465,14 @@ impl<S: Store> Desk<S> {
                 Some(&key),
             ) {
                 Ok(done) => launched += usize::from(!done.duplicate),
-                Err(RunError::Rejected(r)) => report.stuck.push((instance.instance.clone(), r.to_string())),
+                Err(RunError::Rejected(r)) => {
+                    // Another worker may have launched it between our read and our command: then it is done, not
+                    // stuck.
+                    let now_state = load_or_new::<CampaignRun, _>(&self.store, &instance.instance)?;
+                    if now_state.state().kind() != super::CampaignKind::Launched {
+                        report.stuck.push((instance.instance.clone(), r.to_string()));
+                    }
+                }
                 Err(e) => return Err(finish::<CampaignRun>(&instance.instance, Err(e)).unwrap_err()),
             }
         }
