@@ -215,6 +215,12 @@ fn render_defaults_to_the_scripts_first_locale() {
 #[cfg(unix)]
 #[test]
 fn every_example_in_the_script_help_runs_as_written() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    if !root.join("crates/kefu/scripts").is_dir() {
+        // A packaged kefu-cli (`.ci/package-check`) has no workspace around it; the repository's run checks this.
+        eprintln!("skipped: the help's examples name files of the repository, which is not here");
+        return;
+    }
     let bin = Path::new(env!("CARGO_BIN_EXE_kefu"));
     let path = format!("{}:{}", bin.parent().unwrap().display(), std::env::var("PATH").unwrap_or_default());
     for sub in ["check", "render", "run"] {
@@ -227,7 +233,7 @@ fn every_example_in_the_script_help_runs_as_written() {
             let output = std::process::Command::new("sh")
                 .args(["-c", example])
                 .env("PATH", &path)
-                .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."))
+                .current_dir(&root)
                 .output()
                 .unwrap();
             assert!(
